@@ -1,0 +1,59 @@
+// `classify --task 11|12`: every audio file in a folder is one event clip.
+import { resample } from '../src/dsp/resample';
+import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
+import { resolveModelChoice } from '../src/inference/manifest';
+import { NORMAL } from '../src/metrics/challenge';
+import { toChallengeEventName } from '../src/labels';
+import type { ModelStore } from '../src/inference/modelStore';
+import { listAudioFiles, readAudioFile } from './audioFiles';
+
+export type EventTask = '11' | '12';
+
+export const ADVENTITIOUS = 'Adventitious';
+
+export interface ClassifyEventFilesResult {
+  labels: Record<string, string>;
+  errors: { name: string; error: string }[];
+}
+
+/** Task 1-1 is derived from the 7-class output: anything but Normal is Adventitious. */
+export function taskLabel(task: EventTask, className: string): string {
+  if (task === '11') return className === NORMAL ? NORMAL : ADVENTITIOUS;
+  return toChallengeEventName(className);
+}
+
+export async function classifyEventFiles(
+  store: ModelStore,
+  dir: string,
+  task: EventTask,
+  modelChoice: string,
+  maxDurationS = 600,
+): Promise<ClassifyEventFilesResult> {
+  const members = resolveModelChoice(store.manifest, EVENT_TASK, modelChoice);
+  const rate = members[0].sampleRate;
+  const classifier = new EventClassifier(store);
+  const labels: Record<string, string> = {};
+  const errors: { name: string; error: string }[] = [];
+  const names = await listAudioFiles(dir);
+  // Files are read and classified in groups to bound memory on large folders.
+  const GROUP = 64;
+  for (let g = 0; g < names.length; g += GROUP) {
+    const clips: Float32Array[] = [];
+    const clipNames: string[] = [];
+    for (const name of names.slice(g, g + GROUP)) {
+      const r = await readAudioFile(dir, name, maxDurationS);
+      if (!r.audio) {
+        errors.push({ name, error: r.error ?? 'unreadable' });
+        continue;
+      }
+      clips.push(resample(r.audio.samples, r.audio.sampleRate, rate));
+      clipNames.push(name);
+    }
+    if (!clips.length) continue;
+    const result = await classifier.classifyClips(clips, members);
+    result.predictions.forEach((p, i) => {
+      labels[clipNames[i]] = taskLabel(task, p.label);
+    });
+  }
+  return { labels, errors };
+}

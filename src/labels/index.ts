@@ -1,0 +1,43 @@
+// The one label table and colour palette of the app; training/ reads the same JSON.
+import table from './labels.json';
+
+export interface LabelInfo {
+  readonly name: string;
+  readonly color: string;
+}
+
+export interface EventLabelInfo extends LabelInfo {
+  /** The spelling the SPRSound challenge uses for Task 1-2 outputs. */
+  readonly challenge: string;
+  /** Record-level group the event contributes to. */
+  readonly group: 'normal' | 'CAS' | 'DAS' | 'CAS & DAS';
+}
+
+export const EVENT_CLASSES: readonly EventLabelInfo[] = table.eventClasses as EventLabelInfo[];
+export const RECORD_CLASSES: readonly LabelInfo[] = table.recordClasses;
+export const HEART_CLASSES: readonly LabelInfo[] = table.heartClasses;
+
+export type EventClassName = string;
+
+const UNKNOWN_COLOR = '#000000';
+
+export function eventColor(name: string): string {
+  return EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.color ?? UNKNOWN_COLOR;
+}
+
+export function recordColor(name: string): string {
+  return RECORD_CLASSES.find((c) => c.name === name)?.color ?? UNKNOWN_COLOR;
+}
+
+export function heartColor(name: string): string {
+  return HEART_CLASSES.find((c) => c.name === name)?.color ?? UNKNOWN_COLOR;
+}
+
+/** SPRSound spells the mixed class "Wheeze+Crackle" in annotations and "Wheeze & Crackle" in challenge outputs. */
+export function toChallengeEventName(name: string): string {
+  return EVENT_CLASSES.find((c) => c.name === name)?.challenge ?? name;
+}
+
+export function fromAnyEventName(name: string): string | undefined {
+  return EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.name;
+}
