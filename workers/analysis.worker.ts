@@ -5,7 +5,22 @@ import { readWav } from '../src/audio/wav';
 import { prepareRecording } from '../src/dsp/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
-import type { AnalysisWorkerApi, AudioClip, DecodedAudio, PreparedRecording } from './api';
+import { openBrowserModelStore } from '../src/inference/browserModels';
+import { EventClassifier } from '../src/inference/eventClassifier';
+import type { ModelStore } from '../src/inference/modelStore';
+import type { AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, InferenceStatus, PreparedRecording } from './api';
+
+let backends: Backend[] = ['webgpu', 'wasm'];
+let store: Promise<ModelStore> | undefined;
+const status: InferenceStatus = { backend: null, preferred: backends, notes: [] };
+
+function modelStore(): Promise<ModelStore> {
+  store ??= openBrowserModelStore(backends, {
+    onFallback: (id, reason) => status.notes.push(`${id}: ${reason}`),
+  });
+  store.catch(() => (store = undefined)); // let a later call retry, e.g. once back online
+  return store;
+}
 
 const api: AnalysisWorkerApi = {
   async decodeWav(bytes, maxDurationS) {
@@ -32,6 +47,22 @@ const api: AnalysisWorkerApi = {
   async spectrogram(clip, options) {
     const spec = spectrogram(clip.samples, clip.sampleRate, options);
     return Comlink.transfer(spec, [spec.data.buffer]);
+  },
+
+  async configureInference(preferred) {
+    backends = preferred;
+    status.preferred = preferred;
+    store = undefined;
+  },
+
+  async classifyEvents(clip, spans, model) {
+    const result = await new EventClassifier(await modelStore()).classify(clip, spans, model);
+    status.backend = result.backend;
+    return result;
+  },
+
+  async inferenceStatus() {
+    return { ...status, notes: [...status.notes] };
   },
 };
 

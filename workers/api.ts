@@ -18,6 +18,17 @@ export interface DecodedAudio extends AudioClip {
 }
 
 import type { SpectrogramData, SpectrogramKind, SpectrogramParams } from '../src/dsp/spectrogram';
+import type { ClassifyResult, EventSpan } from '../src/inference/eventClassifier';
+import type { Backend } from '../src/inference/runtime';
+
+export type { Backend, ClassifyResult, EventSpan };
+
+/** Which backend inference runs on, and why a preferred one was not used. */
+export interface InferenceStatus {
+  backend: Backend | null;
+  preferred: Backend[];
+  notes: string[];
+}
 
 export type { SpectrogramKind };
 export type SpectrogramOptions = SpectrogramParams;
@@ -51,6 +62,11 @@ export interface AnalysisWorkerApi {
   prepare(clip: AudioClip, options: PrepareOptions): Promise<PreparedRecording>;
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
   spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
+  /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
+  configureInference(backends: Backend[]): Promise<void>;
+  /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
+  classifyEvents(clip: AudioClip, spans: EventSpan[], model: string): Promise<ClassifyResult>;
+  inferenceStatus(): Promise<InferenceStatus>;
 }
 
 /** An event on the timeline; times in seconds from the start of the recording. */

@@ -42,6 +42,18 @@ export class EventClassifier {
 
   /** Run one model over fixed-length windows; returns one probability row per window. */
   async runWindows(model: ModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
+    try {
+      return await this.runWindowsOnce(model, windows);
+    } catch (e) {
+      const { backend } = await this.store.session(model);
+      if (backend === 'wasm') throw e;
+      // A lost or failing GPU device: carry on with WASM rather than fail the analysis.
+      await this.store.fallBackToWasm(`WebGPU failed during inference (${e instanceof Error ? e.message : String(e)}); using WASM`);
+      return this.runWindowsOnce(model, windows);
+    }
+  }
+
+  private async runWindowsOnce(model: ModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
     const { session, backend } = await this.store.session(model);
     const clip = model.input.clipSamples;
     const nClasses = model.classes.length;

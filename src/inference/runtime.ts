@@ -9,8 +9,8 @@ export interface RuntimeOptions {
   backends: Backend[];
   /** WASM threads; more than 1 needs crossOriginIsolated in browsers. */
   wasmThreads?: number;
-  /** Where the ORT .wasm/.mjs files are served from (browser builds). */
-  wasmPaths?: string;
+  /** Where the ORT .wasm/.mjs files are served from (browser builds: the app's own origin). */
+  wasmPaths?: ort.Env.WasmPrefixOrFilePaths;
 }
 
 export interface LoadedSession {

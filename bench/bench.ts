@@ -1,0 +1,130 @@
+// `npm run bench`: prints speed figures (medians of repeated runs in one process) for the
+// shipped models — ONNX Runtime WASM in Node, WASM and WebGPU in headless Chromium, and
+// PyTorch on the CPU for the same models, with the ratios.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { openNodeModelStore } from '../cli/nodeModels';
+import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
+import { modelsForTask } from '../src/inference/manifest';
+import type { Backend } from '../src/inference/runtime';
+import { REPO_ROOT } from '../src/testing/data';
+import type { BenchResult } from './browser/main';
+import { realEventWindows } from './events';
+import { timeRuns } from './timing';
+
+const REPS = Number(process.env.BENCH_REPS ?? 30);
+const BATCH = 16;
+const MODELS_DIR = path.join(REPO_ROOT, 'public', 'models');
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+type Row = Record<string, string | number>;
+const rows: Row[] = [];
+const fmt = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms.toFixed(2));
+
+async function startBenchServer(): Promise<ViteDevServer> {
+  const server = await createServer({
+    configFile: false,
+    root: REPO_ROOT,
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] } },
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+  });
+  await server.listen();
+  return server;
+}
+
+async function browserBench(
+  browser: Browser,
+  url: string,
+  modelId: string,
+  backend: Backend,
+  windows: Float32Array[],
+): Promise<BenchResult | string> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return await page.evaluate(
+      ([id, b, w, reps]) => window.benchEventModel(id, b, w, reps),
+      [modelId, backend, windows.map((x) => Array.from(x)), REPS] as [string, Backend, number[][], number],
+    );
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  } finally {
+    await page.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const store = await openNodeModelStore(MODELS_DIR, 1);
+  const models = modelsForTask(store.manifest, EVENT_TASK);
+  const classifier = new EventClassifier(store);
+
+  console.log('# PyTorch CPU (1 thread) …');
+  const torch = JSON.parse(
+    execFileSync('/usr/bin/python3', ['-m', 'training.auscult_train.bench_torch', '--threads', '1', '--reps', String(REPS)], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    }),
+  ) as Record<string, { batch1Ms: number; perEventBatchedMs: number }>;
+
+  console.log('# headless Chromium …');
+  const server = await startBenchServer();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}/bench/browser/index.html`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+  for (const model of models) {
+    const windows = realEventWindows(model, BATCH);
+    const node1 = await timeRuns(REPS, async () => {
+      await classifier.runWindows(model, [windows[0]]);
+    });
+    const nodeBatched = await timeRuns(Math.max(3, REPS >> 2), async () => {
+      await classifier.runWindows(model, windows);
+    });
+    const wasm = await browserBench(browser, url, model.id, 'wasm', windows);
+    const webgpu = await browserBench(browser, url, model.id, 'webgpu', windows);
+    const t = torch[model.id];
+    const per = (r: BenchResult | string) => (typeof r === 'string' ? undefined : r.batched.medianMs / r.batchSize);
+    const one = (r: BenchResult | string) => (typeof r === 'string' ? undefined : r.batch1.medianMs);
+    rows.push({
+      model: model.id,
+      'size MB': (model.sizeBytes / 1e6).toFixed(2),
+      'torch b1': fmt(t?.batch1Ms),
+      'node wasm b1': fmt(node1.medianMs),
+      'chromium wasm b1': fmt(one(wasm)),
+      'chromium webgpu b1': fmt(one(webgpu)),
+      'torch /ev b16': fmt(t?.perEventBatchedMs),
+      'node wasm /ev b16': fmt(nodeBatched.medianMs / windows.length),
+      'chromium wasm /ev b16': fmt(per(wasm)),
+      'chromium webgpu /ev b16': fmt(per(webgpu)),
+      'node wasm ÷ torch (b1)': t ? (node1.medianMs / t.batch1Ms).toFixed(2) : 'n/a',
+      'chromium wasm ÷ torch (b1)': t && one(wasm) ? (one(wasm)! / t.batch1Ms).toFixed(2) : 'n/a',
+    });
+    if (typeof wasm === 'string') console.log(`  ${model.id} chromium wasm failed: ${wasm}`);
+    if (typeof webgpu === 'string') console.log(`  ${model.id} chromium webgpu failed: ${webgpu}`);
+  }
+  await browser.close();
+  await server.close();
+
+  console.log(`\nEvent classifiers: median ms per event (2.5 s window), ${REPS} runs; b1 = batch of 1, /ev b16 = batch of ${BATCH} ÷ ${BATCH}`);
+  console.table(rows);
+  const manifestBytes = readFileSync(path.join(MODELS_DIR, 'manifest.json')).length;
+  const total = store.manifest.models.reduce((s, m) => s + m.sizeBytes, 0) + manifestBytes;
+  console.log(`All shipped models: ${(total / 1e6).toFixed(2)} MB`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

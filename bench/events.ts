@@ -1,0 +1,26 @@
+// Real event windows for benchmarks: events of the published SPRSound WAVs, cut by the models' policy.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { readWav } from '../src/audio/wav';
+import { eventSampleRange, eventWindows } from '../src/inference/eventWindows';
+import type { ModelEntry } from '../src/inference/manifest';
+import { SPRSOUND_DIR } from '../src/testing/data';
+
+export function realEventWindows(model: ModelEntry, count: number): Float32Array[] {
+  const dir = path.join(SPRSOUND_DIR, 'original-wav');
+  const windows: Float32Array[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const bytes = readFileSync(path.join(dir, file));
+    const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const ann = JSON.parse(readFileSync(path.join(SPRSOUND_DIR, 'json', file.replace(/\.wav$/, '.json')), 'utf8')) as {
+      event_annotation: { start: string | number; end: string | number }[];
+    };
+    for (const e of ann.event_annotation) {
+      const [s, t] = eventSampleRange(Number(e.start), Number(e.end), wav.sampleRate, wav.samples.length);
+      if (t <= s) continue;
+      windows.push(...eventWindows(wav.samples.subarray(s, t), model.input));
+      if (windows.length >= count) return windows.slice(0, count);
+    }
+  }
+  return windows;
+}

@@ -1,0 +1,49 @@
+// A new deployment must never replace the running version silently: the user sees a prompt and
+// only their "Reload" switches. Simulated by changing one byte of the served service worker.
+import { expect, test } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ARTIFACTS } from './helpers';
+
+const SW = resolve('dist/sw.js');
+
+/** Same length (the preview server may have cached the size): flip one hex digit of index.html's revision. */
+function bumpRevision(sw: string): string {
+  const m = /url:"index\.html",revision:"([0-9a-f])/.exec(sw);
+  if (!m || m.index === undefined) throw new Error('index.html revision not found in sw.js');
+  const at = m.index + m[0].length - 1;
+  return sw.slice(0, at) + (m[1] === '0' ? '1' : '0') + sw.slice(at + 1);
+}
+
+test('a new version waits for the user to press Reload', async ({ page }) => {
+  const original = readFileSync(SW, 'utf8');
+  try {
+    await page.goto('/');
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null && navigator.serviceWorker.controller !== null);
+    const firstScript = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+
+    writeFileSync(SW, bumpRevision(original));
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+
+    const prompt = page.getByTestId('update-prompt');
+    await expect(prompt).toBeVisible({ timeout: 60_000 });
+    await expect(prompt).toContainText('New version available');
+    // Not swapped behind the user's back: the old worker still controls the page.
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => !!r?.waiting))).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/update-prompt.png`, fullPage: true });
+
+    await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Reload' }).click()]);
+    await expect(page.getByRole('heading', { name: 'Auscult' })).toBeVisible();
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+    const state = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      return { waiting: !!r?.waiting, controlled: !!navigator.serviceWorker.controller };
+    });
+    expect(state).toEqual({ waiting: false, controlled: true });
+    expect(firstScript).toBeTruthy();
+  } finally {
+    writeFileSync(SW, original);
+  }
+});

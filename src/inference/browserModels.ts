@@ -1,0 +1,25 @@
+// Model loading in the browser worker: manifest and model files from the app's own origin
+// (precached by the service worker), ORT's runtime files likewise.
+import { parseManifest } from './manifest';
+import { ModelStore, type ModelStoreEvents } from './modelStore';
+import { ORT_WASM_PATHS } from './ortAssets';
+import { configureRuntime, type Backend } from './runtime';
+
+const MODELS_URL = new URL(`${import.meta.env.BASE_URL}models/`, self.location.origin);
+
+export async function openBrowserModelStore(backends: Backend[], events: ModelStoreEvents = {}): Promise<ModelStore> {
+  configureRuntime({ backends, wasmPaths: ORT_WASM_PATHS });
+  const response = await fetch(new URL('manifest.json', MODELS_URL));
+  if (!response.ok) throw new Error(`The model manifest could not be loaded (HTTP ${response.status}).`);
+  const manifest = parseManifest(await response.json());
+  return new ModelStore(
+    manifest,
+    async (file) => {
+      const r = await fetch(new URL(file, MODELS_URL));
+      if (!r.ok) throw new Error(`Model file ${file} could not be loaded (HTTP ${r.status}).`);
+      return new Uint8Array(await r.arrayBuffer());
+    },
+    backends,
+    events,
+  );
+}

@@ -1,0 +1,14 @@
+import type { LoadedRecording } from '../audio/recording';
+
+/** The playback WAV is the recording at its native rate as 16-bit PCM (the lead's encodeWav), ready to save. */
+export function downloadWav(recording: LoadedRecording): void {
+  const url = URL.createObjectURL(new Blob([recording.prepared.playbackWav], { type: 'audio/wav' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = /\.wav$/i.test(recording.name) ? recording.name : `${recording.name.replace(/[\\/:*?"<>|]+/g, '-')}.wav`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Revoked later: some browsers start the download asynchronously.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

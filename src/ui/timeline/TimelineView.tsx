@@ -1,0 +1,147 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Divider from '@mui/material/Divider';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
+import Typography from '@mui/material/Typography';
+import { memo, useEffect, useRef, useState } from 'react';
+import type { LoadedRecording } from '../../audio/recording';
+import { DownloadIcon } from '../icons';
+import { BreakableName } from '../BreakableName';
+import { downloadWav } from '../download';
+import { formatChannels, formatDuration, formatRate } from '../format';
+import { SPECTROGRAM_GRADIENT_CSS } from './colorMap';
+import { SPECTROGRAM_DISPLAY_RANGE_DB } from './displayScale';
+import { Legend } from './Legend';
+import { Transport } from './Transport';
+import { useTimelineKeys } from './useTimelineKeys';
+import { FrequencyAxis } from './FrequencyAxis';
+import { SPECTROGRAM_HEIGHT, SPECTROGRAM_TOP, useWaveSurfer } from './useWaveSurfer';
+import { ZOOM_STEP } from './zoom';
+
+/** Chest sounds mostly lie below 1–2 kHz; narrower ranges give that band more of the height. */
+const SPECTROGRAM_RANGES_HZ = [2000, 1000];
+
+export interface TimelineViewProps {
+  recording: LoadedRecording;
+  onShowShortcuts: () => void;
+}
+
+export const TimelineView = memo(function TimelineView({ recording, onShowShortcuts }: TimelineViewProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const nyquist = recording.prepared.display.sampleRate / 2;
+  const [maxHz, setMaxHz] = useState(nyquist);
+  const [view, controls] = useWaveSurfer(containerRef, recording, maxHz);
+  const zoomIn = () => controls.zoomTo(view.pxPerSec * ZOOM_STEP);
+  const zoomOut = () => controls.zoomTo(view.pxPerSec / ZOOM_STEP);
+
+  useTimelineKeys(
+    { playPause: controls.playPause, zoomIn, zoomOut, zoomFit: () => controls.zoomTo(0), skip: controls.skip },
+    view.ready,
+  );
+
+  // Ctrl/⌘ + wheel zooms around the pointer; a plain wheel keeps scrolling the page.
+  const wheelZoom = useRef(controls.zoomTo);
+  wheelZoom.current = controls.zoomTo;
+  const pxRef = useRef(view.pxPerSec);
+  pxRef.current = view.pxPerSec;
+  useEffect(() => {
+    const el = containerRef.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      e.preventDefault();
+      const factor = Math.exp(-e.deltaY * 0.002);
+      wheelZoom.current(pxRef.current * factor, e.clientX - el.getBoundingClientRect().left);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
+
+  return (
+    <Paper component="section" aria-label={`Recording ${recording.name}`} variant="outlined" sx={{ overflow: 'hidden' }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'baseline', flexWrap: 'wrap', px: 2, pt: 1.5 }}>
+        <Typography variant="h6" component="h2" sx={{ fontWeight: 700 }}>
+          <BreakableName name={recording.name} />
+        </Typography>
+        <Typography variant="body1" color="text.secondary" data-testid="recording-meta">
+          {recording.format} · {formatRate(recording.nativeRate)} · {formatChannels(recording.channels)} · Duration{' '}
+          <Box component="span" data-testid="recording-duration" data-seconds={recording.durationS} sx={{ color: 'text.primary', fontWeight: 600 }}>
+            {formatDuration(recording.durationS)}
+          </Box>
+        </Typography>
+        {recording.source !== 'file' && (
+          <Button size="small" startIcon={<DownloadIcon />} onClick={() => downloadWav(recording)} sx={{ ml: 'auto' }}>
+            Download WAV
+          </Button>
+        )}
+      </Stack>
+      <Transport
+        ready={view.ready}
+        playing={view.playing}
+        currentTime={view.currentTime}
+        durationS={recording.durationS}
+        pxPerSec={view.pxPerSec}
+        fitPxPerSec={view.fitPxPerSec}
+        onPlayPause={controls.playPause}
+        onZoom={(px) => controls.zoomTo(px)}
+        onZoomIn={zoomIn}
+        onZoomOut={zoomOut}
+        onShowShortcuts={onShowShortcuts}
+      />
+      {view.error && (
+        <Alert severity="error" sx={{ mx: 2, mb: 1 }}>
+          The recording could not be shown: {view.error}
+        </Alert>
+      )}
+      <Box sx={{ position: 'relative', px: 2 }}>
+        {!view.ready && <LinearProgress aria-label="Drawing the waveform" sx={{ position: 'absolute', left: 16, right: 16, top: 0 }} />}
+        {view.spectrogramReady && <FrequencyAxis maxHz={maxHz} top={SPECTROGRAM_TOP} height={SPECTROGRAM_HEIGHT} />}
+        <Box ref={containerRef} data-testid="timeline" data-ready={view.ready} data-spectrogram-ready={view.spectrogramReady} sx={{ minHeight: 344, cursor: 'text' }} />
+      </Box>
+      <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 1 }}>
+        <Typography variant="body2" color="text.secondary">
+          Waveform auto-scaled (rare loud clicks are clipped).
+        </Typography>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+          <Typography variant="body2" color="text.secondary" id="spec-range-label">
+            Spectrogram
+          </Typography>
+          <ToggleButtonGroup
+            size="small"
+            exclusive
+            value={maxHz}
+            onChange={(_, v: number | null) => v && setMaxHz(v)}
+            aria-labelledby="spec-range-label"
+          >
+            {SPECTROGRAM_RANGES_HZ.filter((hz) => hz < nyquist).concat(nyquist).sort((a, b) => b - a).map((hz) => (
+              <ToggleButton key={hz} value={hz} sx={{ py: 0.25, px: 1 }}>
+                0–{hz / 1000} kHz
+              </ToggleButton>
+            ))}
+          </ToggleButtonGroup>
+        </Stack>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} aria-label="Spectrogram colour scale">
+          <Typography variant="body2" color="text.secondary">
+            quiet
+          </Typography>
+          <Box sx={{ width: 120, height: 12, borderRadius: 0.5, background: SPECTROGRAM_GRADIENT_CSS }} />
+          <Typography variant="body2" color="text.secondary">
+            loud ({SPECTROGRAM_DISPLAY_RANGE_DB} dB range)
+          </Typography>
+        </Stack>
+      </Stack>
+      {recording.warnings.map((w) => (
+        <Alert key={w} severity="warning" sx={{ mx: 2, mb: 1 }}>
+          {w}
+        </Alert>
+      ))}
+      <Divider />
+      <Legend events={recording.events} source={recording.eventsSource} />
+    </Paper>
+  );
+});

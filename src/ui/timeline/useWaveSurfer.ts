@@ -1,0 +1,227 @@
+// One wavesurfer instance per shown recording. It is fed the worker's peaks, duration and
+// precomputed spectrogram, so the UI thread never decodes audio or runs an FFT.
+import { startTransition, useEffect, useRef, useState, type RefObject } from 'react';
+import WaveSurfer from 'wavesurfer.js';
+import RegionsPlugin from 'wavesurfer.js/plugins/regions';
+import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
+import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
+import type { LoadedRecording } from '../../audio/recording';
+import { SPECTROGRAM_COLOR_MAP } from './colorMap';
+import { robustPeak } from './displayScale';
+import { showEvents } from './regions';
+import { afterNextPaint, nextTask } from '../scheduling';
+import { spectrogramDataUrl } from './spectrogramData';
+import { rulerOptions } from './ruler';
+import { clampZoom } from './zoom';
+
+export const WAVEFORM_HEIGHT = 120;
+export const RULER_HEIGHT = 24;
+export const SPECTROGRAM_HEIGHT = 200;
+/** Where the spectrogram starts inside the timeline container. */
+export const SPECTROGRAM_TOP = WAVEFORM_HEIGHT + RULER_HEIGHT;
+const TIME_UPDATE_MS = 50;
+
+export interface WaveSurferView {
+  ready: boolean;
+  /** The spectrogram has been drawn at least once. */
+  spectrogramReady: boolean;
+  playing: boolean;
+  currentTime: number;
+  /** Current zoom in px/s, and the zoom at which the whole recording fits the view. */
+  pxPerSec: number;
+  fitPxPerSec: number;
+  error?: string;
+}
+
+export interface WaveSurferControls {
+  playPause: () => void;
+  /** Zoom keeping the time under `anchorX` (px from the view's left edge) in place. */
+  zoomTo: (pxPerSec: number, anchorX?: number) => void;
+  skip: (seconds: number) => void;
+}
+
+export function useWaveSurfer(
+  container: RefObject<HTMLDivElement | null>,
+  recording: LoadedRecording,
+  spectrogramMaxHz: number,
+): [WaveSurferView, WaveSurferControls] {
+  const wsRef = useRef<WaveSurfer | null>(null);
+  const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
+  const [spectrogramUrl, setSpectrogramUrl] = useState<string>();
+  const [view, setView] = useState<WaveSurferView>({ ready: false, spectrogramReady: false, playing: false, currentTime: 0, pxPerSec: 0, fitPxPerSec: 1 });
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const { prepared } = recording;
+    let cancelled = false;
+    const disposers: (() => void)[] = [];
+    const fail = (e: unknown) => {
+      if (cancelled || (e instanceof DOMException && e.name === 'AbortError')) return;
+      setView((v) => ({ ...v, error: e instanceof Error ? e.message : String(e) }));
+    };
+
+    // Set up in stages, each its own task, so no single task blocks the UI for long:
+    // spectrogram JSON (sliced) → wavesurfer (after the page's own layout has been painted)
+    // → waveform → time ruler → spectrogram (the effects below).
+    void (async () => {
+      const specUrl = await spectrogramDataUrl(prepared.display);
+      disposers.push(() => URL.revokeObjectURL(specUrl));
+      await afterNextPaint();
+      if (cancelled) return;
+
+      const regions = RegionsPlugin.create();
+      const ws = WaveSurfer.create({
+        container: el,
+        height: WAVEFORM_HEIGHT,
+        waveColor: '#2f6f7e',
+        progressColor: '#0b3d4a',
+        cursorColor: '#b3261e',
+        cursorWidth: 2,
+        // Chest recordings are often quiet and have rare loud clicks: scale to a robust peak.
+        normalize: true,
+        maxPeak: robustPeak(prepared.peaks),
+        dragToSeek: true,
+        autoScroll: true,
+        autoCenter: true,
+        plugins: [regions],
+      });
+      wsRef.current = ws;
+      regionsRef.current = regions;
+      disposers.push(() => {
+        ws.destroy();
+        wsRef.current = null;
+        regionsRef.current = null;
+      });
+      disposers.push(...subscribe(ws, regions, el));
+
+      await nextTask();
+      if (cancelled) return;
+      try {
+        await ws.loadBlob(new Blob([prepared.playbackWav], { type: 'audio/wav' }), [prepared.peaks], prepared.durationS);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+
+      // The ruler follows from `ready` (effect below); the spectrogram comes a task later.
+      await nextTask();
+      await nextTask();
+      if (cancelled) return;
+      setSpectrogramUrl(specUrl);
+    })().catch(fail);
+
+    return () => {
+      cancelled = true;
+      setSpectrogramUrl(undefined);
+      disposers.reverse().forEach((d) => d());
+    };
+    // A new instance only for a different recording; events are updated in place below.
+  }, [recording.id]);
+
+  // The time ruler is re-made when the zoom crosses to another label spacing; the plugin's
+  // spacing is fixed at creation.
+  const rulerZoom = Math.max(view.pxPerSec, view.fitPxPerSec);
+  const rulerStep = rulerOptions(rulerZoom).primaryLabelInterval;
+  useEffect(() => {
+    const ws = wsRef.current;
+    if (!ws || !view.ready) return;
+    const timeline = ws.registerPlugin(
+      TimelinePlugin.create({
+        ...rulerOptions(rulerZoom),
+        height: RULER_HEIGHT,
+        // Right under the waveform, above the spectrogram, wherever in the wrapper it is added.
+        insertPosition: 'afterend',
+        // Containment: the plugin measures every notch as it adds it; this keeps each of those
+        // forced layouts to the ruler instead of the whole page.
+        style: { fontSize: '12px', color: '#1d2b30', background: '#f3f6f7', contain: 'strict' },
+        secondaryLabelOpacity: 1,
+      }),
+    );
+    return () => ws.unregisterPlugin(timeline);
+    // rulerZoom only matters through rulerStep.
+  }, [view.ready, rulerStep]);
+
+  // The spectrogram is (re-)registered whenever its frequency range changes.
+  useEffect(() => {
+    const ws = wsRef.current;
+    if (!ws || !spectrogramUrl) return;
+    const { display } = recording.prepared;
+    const spectrogram = ws.registerPlugin(
+      SpectrogramPlugin.create({
+        height: SPECTROGRAM_HEIGHT,
+        frequenciesDataUrl: spectrogramUrl,
+        sampleRate: display.sampleRate,
+        frequencyMin: 0,
+        frequencyMax: Math.min(spectrogramMaxHz, display.sampleRate / 2),
+        // The worker's bins are linear in frequency; any other scale would mislabel the axis.
+        scale: 'linear',
+        // Labels are drawn by FrequencyAxis, outside the scrolling area.
+        labels: false,
+        colorMap: SPECTROGRAM_COLOR_MAP,
+        // Several narrower canvases are drawn lazily while scrolling a zoomed-in view.
+        maxCanvasWidth: 4000,
+      }),
+    );
+    const subs = [
+      spectrogram.on('ready', () => startTransition(() => setView((v) => (v.spectrogramReady ? v : { ...v, spectrogramReady: true })))),
+      spectrogram.on('error', (e) => setView((v) => ({ ...v, error: `The spectrogram could not be drawn: ${e.message}` }))),
+    ];
+    return () => {
+      subs.forEach((unsub) => unsub());
+      ws.unregisterPlugin(spectrogram);
+      setView((v) => ({ ...v, spectrogramReady: false }));
+    };
+  }, [spectrogramUrl, spectrogramMaxHz, recording.prepared]);
+
+  /** View state follows wavesurfer's events; returns the unsubscribers. */
+  function subscribe(ws: WaveSurfer, regions: InstanceType<typeof RegionsPlugin>, el: HTMLElement): (() => void)[] {
+    const fit = () => Math.max(1, el.clientWidth / Math.max(recording.durationS, 1e-3));
+    let lastTimeUpdate = 0;
+    // Re-rendering the transport is never urgent next to drawing the waveform.
+    const update = (f: (v: WaveSurferView) => WaveSurferView) => startTransition(() => setView(f));
+    return [
+      ws.on('ready', () => update((v) => ({ ...v, ready: true, fitPxPerSec: fit(), pxPerSec: Math.max(v.pxPerSec, fit()) }))),
+      ws.on('play', () => setView((v) => ({ ...v, playing: true }))),
+      ws.on('pause', () => setView((v) => ({ ...v, playing: false }))),
+      ws.on('finish', () => setView((v) => ({ ...v, playing: false }))),
+      ws.on('timeupdate', (t) => {
+        const now = performance.now();
+        // Every animation frame would re-render the transport 60×/s for no visible gain.
+        if (now - lastTimeUpdate < TIME_UPDATE_MS && ws.isPlaying()) return;
+        lastTimeUpdate = now;
+        setView((v) => ({ ...v, currentTime: t }));
+      }),
+      ws.on('zoom', (px) => setView((v) => ({ ...v, pxPerSec: px }))),
+      ws.on('resize', () => update((v) => ({ ...v, fitPxPerSec: fit(), pxPerSec: Math.max(v.pxPerSec, fit()) }))),
+      ws.on('error', (e) => setView((v) => ({ ...v, error: e.message }))),
+      regions.on('region-clicked', (region, e) => {
+        // Without this the click would also reach the waveform and seek to the click position.
+        e.stopPropagation();
+        region.play(true);
+      }),
+    ];
+  }
+
+  useEffect(() => {
+    const regions = regionsRef.current;
+    if (view.ready && regions) showEvents(regions, recording.events, recording.durationS, WAVEFORM_HEIGHT);
+  }, [view.ready, recording.events, recording.durationS]);
+
+  const controls: WaveSurferControls = {
+    playPause: () => void wsRef.current?.playPause().catch(() => undefined),
+    skip: (s) => wsRef.current?.skip(s),
+    zoomTo: (px, anchorX) => {
+      const ws = wsRef.current;
+      const el = container.current;
+      if (!ws || !el || !view.ready) return;
+      const next = clampZoom(px, view.fitPxPerSec);
+      const current = ws.options.minPxPerSec > 0 ? Math.max(ws.options.minPxPerSec, view.fitPxPerSec) : view.fitPxPerSec;
+      const x = anchorX ?? el.clientWidth / 2;
+      const anchorTime = (ws.getScroll() + x) / current;
+      ws.zoom(next);
+      ws.setScroll(Math.max(0, anchorTime * next - x));
+    },
+  };
+  return [view, controls];
+}
