@@ -1,26 +1,19 @@
 // `classify --task 11|12`: every audio file in a folder is one event clip.
 import { resample } from '../src/dsp/resample';
 import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
-import { resolveModelChoice } from '../src/inference/manifest';
-import { NORMAL } from '../src/metrics/challenge';
+import { decideNormal } from '../src/inference/decision';
+import { decisionsFor, resolveModelChoice } from '../src/inference/manifest';
 import { toChallengeEventName } from '../src/labels';
 import type { ModelStore } from '../src/inference/modelStore';
 import { listAudioFiles, readAudioFile } from './audioFiles';
 
 export type EventTask = '11' | '12';
 
-export const ADVENTITIOUS = 'Adventitious';
-
 export interface ClassifyEventFilesResult {
   labels: Record<string, string>;
   errors: { name: string; error: string }[];
 }
 
-/** Task 1-1 is derived from the 7-class output: anything but Normal is Adventitious. */
-export function taskLabel(task: EventTask, className: string): string {
-  if (task === '11') return className === NORMAL ? NORMAL : ADVENTITIOUS;
-  return toChallengeEventName(className);
-}
 
 export async function classifyEventFiles(
   store: ModelStore,
@@ -31,6 +24,7 @@ export async function classifyEventFiles(
 ): Promise<ClassifyEventFilesResult> {
   const members = resolveModelChoice(store.manifest, EVENT_TASK, modelChoice);
   const rate = members[0].sampleRate;
+  const decisions = decisionsFor(store.manifest, modelChoice, members);
   const classifier = new EventClassifier(store);
   const labels: Record<string, string> = {};
   const errors: { name: string; error: string }[] = [];
@@ -50,9 +44,10 @@ export async function classifyEventFiles(
       clipNames.push(name);
     }
     if (!clips.length) continue;
-    const result = await classifier.classifyClips(clips, members);
+    const result = await classifier.classifyClips(clips, members, decisions);
     result.predictions.forEach((p, i) => {
-      labels[clipNames[i]] = taskLabel(task, p.label);
+      // Task 1-1 has its own rule (threshold chosen on validation), not a relabelled Task 1-2 answer.
+      labels[clipNames[i]] = task === '11' ? decideNormal(p.probs, result.classes, decisions.task11) : toChallengeEventName(p.label);
     });
   }
   return { labels, errors };

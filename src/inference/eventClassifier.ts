@@ -2,7 +2,8 @@
 import type { AudioClip } from '../../workers/api';
 import { resample } from '../dsp/resample';
 import { eventSampleRange, eventWindows } from './eventWindows';
-import { resolveModelChoice, type ModelEntry } from './manifest';
+import { decideClass, type EventDecisions } from './decision';
+import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
 import { ort, type Backend } from './runtime';
 
@@ -26,15 +27,11 @@ export interface EventPrediction {
 
 export interface ClassifyResult {
   classes: string[];
+  /** The rules that turned `probs` into `label` (also what the CLI applies for Task 1-1). */
+  decisions: EventDecisions;
   predictions: EventPrediction[];
   models: string[];
   backend: Backend;
-}
-
-function argmax(values: number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }
 
 export class EventClassifier {
@@ -80,11 +77,11 @@ export class EventClassifier {
       const [s, t] = eventSampleRange(e.startMs, e.endMs, rate, samples.length);
       return samples.subarray(s, Math.max(s, t));
     });
-    return this.classifyClips(clips, members);
+    return this.classifyClips(clips, members, decisionsFor(this.store.manifest, choice, members));
   }
 
   /** Classify stand-alone event clips already at the models' rate. */
-  async classifyClips(clips: Float32Array[], members: ModelEntry[]): Promise<ClassifyResult> {
+  async classifyClips(clips: Float32Array[], members: ModelEntry[], decisions: EventDecisions): Promise<ClassifyResult> {
     const classes = members[0].classes;
     const windowsPerClip = clips.map((c) => eventWindows(c, members[0].input));
     const flat = windowsPerClip.flat();
@@ -106,14 +103,14 @@ export class EventClassifier {
     }
     const predictions = clips.map((_, c) => {
       const probs = classes.map((_k, k) => perModel.reduce((s, rows) => s + rows[c][k], 0) / members.length);
-      const best = argmax(probs);
+      const label = decideClass(probs, classes, decisions.task12);
       return {
         probs,
-        label: classes[best],
-        confidence: probs[best],
+        label,
+        confidence: probs[classes.indexOf(label)],
         perModel: Object.fromEntries(members.map((m, i) => [m.id, perModel[i][c]])),
       };
     });
-    return { classes, predictions, models: members.map((m) => m.id), backend };
+    return { classes, decisions, predictions, models: members.map((m) => m.id), backend };
   }
 }

@@ -1,4 +1,5 @@
 // The model manifest (public/models/manifest.json), written by training/ and read here.
+import { ARGMAX_DECISIONS, type EventDecisions } from './decision';
 
 export interface EventInputPolicy {
   name: string;
@@ -26,6 +27,8 @@ export interface ModelEntry {
   sha256: string;
   precision?: string;
   training?: { command: string; commit: string; seed: number };
+  /** How probabilities become labels (thresholds chosen on validation patients). */
+  decision?: EventDecisions;
 }
 
 export interface EnsembleEntry {
@@ -33,6 +36,7 @@ export interface EnsembleEntry {
   members: string[];
   combine: 'mean-probs';
   metrics?: Record<string, unknown>;
+  decision?: EventDecisions;
 }
 
 export interface Manifest {
@@ -79,4 +83,11 @@ export function resolveModelChoice(manifest: Manifest, task: string, choice: str
   if (family) return [family];
   const known = [...candidates.map((m) => m.id), ...(manifest.ensembles ?? []).map((e) => e.id)];
   throw new Error(`Unknown model "${choice}". Available: ${known.join(', ')}.`);
+}
+
+/** The decision rules for a model choice: the ensemble's own when the choice is an ensemble. */
+export function decisionsFor(manifest: Manifest, choice: string, members: ModelEntry[]): EventDecisions {
+  const ensemble = manifest.ensembles?.find((e) => e.id === choice);
+  if (ensemble) return ensemble.decision ?? ARGMAX_DECISIONS;
+  return members.length === 1 ? (members[0].decision ?? ARGMAX_DECISIONS) : ARGMAX_DECISIONS;
 }
