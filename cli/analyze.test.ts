@@ -1,0 +1,107 @@
+// `analyze` and `classify --task 21|22` as a user runs them: a child process on a temp folder with
+// three real recordings (original-wav/, malformed headers included) and one garbage file.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENT_CLASSES, RECORD_CLASSES } from '../src/labels';
+import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { recordTaskLabel, toSprsound } from './analyze';
+
+const WAVS = ['41251473_2.7_1_p1_2489.wav', '41186340_6.6_0_p2_2106.wav', '40069321_15.3_0_p1_981.wav'];
+const haveData = WAVS.every((w) => existsSync(path.join(SPRSOUND_DIR, 'original-wav', w)));
+const haveDetector =
+  existsSync(path.join(REPO_ROOT, 'public', 'models', 'manifest.json')) &&
+  (JSON.parse(readFileSync(path.join(REPO_ROOT, 'public', 'models', 'manifest.json'), 'utf8')).models as { task: string }[]).some(
+    (m) => m.task === 'respiratory-detector',
+  );
+
+function runCli(args: string[]) {
+  return spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'cli/main.ts'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+}
+
+function makeFolder(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'auscult-analyze-'));
+  for (const w of WAVS) copyFileSync(path.join(SPRSOUND_DIR, 'original-wav', w), path.join(dir, w));
+  writeFileSync(path.join(dir, 'garbage.wav'), 'RIFF....definitely not a wave file');
+  return dir;
+}
+
+describe('record task labels and the SPRSound output shape', () => {
+  it('maps the verdict to Task 2-1 / 2-2 labels', () => {
+    expect(recordTaskLabel('21', 'CAS & DAS')).toBe('Adventitious');
+    expect(recordTaskLabel('21', 'Poor Quality')).toBe('Poor Quality');
+    expect(recordTaskLabel('22', 'DAS')).toBe('DAS');
+  });
+
+  it('writes integer ms and rounded confidences', () => {
+    const out = toSprsound({
+      verdict: { label: 'CAS', confidence: 0.123456789 },
+      events: [{ start: 12, end: 460, type: 'Wheeze', confidence: 0.87654321, activity: 0.9, probs: [] }],
+    } as unknown as Parameters<typeof toSprsound>[0]);
+    expect(out).toEqual({
+      record_annotation: 'CAS',
+      record_confidence: 0.1235,
+      event_annotation: [{ start: 12, end: 460, type: 'Wheeze', confidence: 0.8765 }],
+    });
+  });
+});
+
+describe.skipIf(!haveData || !haveDetector)('cli analyze / classify --task 21|22', () => {
+  const dir = makeFolder();
+  const eventNames = EVENT_CLASSES.map((c) => c.name);
+  const recordNames = RECORD_CLASSES.map((c) => c.name);
+
+  it('analyze writes one SPRSound JSON per readable recording, reports the garbage file and exits 2', () => {
+    const out = path.join(dir, 'analysis');
+    const r = runCli(['analyze', '--wav', dir, '--out', out]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^garbage\.wav: .+/m);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(out).sort()).toEqual(WAVS.map((w) => w.replace('.wav', '.json')).sort());
+    for (const w of WAVS) {
+      const j = JSON.parse(readFileSync(path.join(out, w.replace('.wav', '.json')), 'utf8'));
+      expect(Object.keys(j).sort()).toEqual(['event_annotation', 'record_annotation', 'record_confidence']);
+      expect(recordNames).toContain(j.record_annotation);
+      expect(j.record_confidence).toBeGreaterThanOrEqual(0);
+      expect(j.record_confidence).toBeLessThanOrEqual(1);
+      expect(Array.isArray(j.event_annotation)).toBe(true);
+      let prevEnd = -1;
+      for (const e of j.event_annotation) {
+        expect(Object.keys(e).sort()).toEqual(['confidence', 'end', 'start', 'type']);
+        expect(Number.isInteger(e.start) && Number.isInteger(e.end)).toBe(true);
+        expect(e.start).toBeGreaterThan(prevEnd);
+        expect(e.end).toBeGreaterThan(e.start);
+        expect(e.end).toBeLessThanOrEqual(15360);
+        expect(eventNames).toContain(e.type);
+        expect(e.confidence).toBeGreaterThanOrEqual(0);
+        expect(e.confidence).toBeLessThanOrEqual(1);
+        prevEnd = e.end;
+      }
+    }
+  });
+
+  it('classify --task 22 and --task 21 label every readable recording and agree with each other', () => {
+    const out22 = path.join(dir, 'task22.json');
+    const out21 = path.join(dir, 'task21.json');
+    const r22 = runCli(['classify', '--task', '22', '--wav', dir, '--out', out22]);
+    const r21 = runCli(['classify', '--task', '21', '--wav', dir, '--out', out21]);
+    expect(r22.status, r22.stderr).toBe(2);
+    expect(r21.status, r21.stderr).toBe(2);
+    expect(r22.stderr).toMatch(/garbage\.wav/);
+    const l22 = JSON.parse(readFileSync(out22, 'utf8')) as Record<string, string>;
+    const l21 = JSON.parse(readFileSync(out21, 'utf8')) as Record<string, string>;
+    expect(Object.keys(l22).sort()).toEqual([...WAVS].sort());
+    expect(Object.keys(l21).sort()).toEqual([...WAVS].sort());
+    for (const w of WAVS) {
+      expect(recordNames).toContain(l22[w]);
+      expect(['Normal', 'Adventitious', 'Poor Quality']).toContain(l21[w]);
+      expect(l21[w]).toBe(recordTaskLabel('21', l22[w]));
+    }
+  });
+});

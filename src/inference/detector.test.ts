@@ -1,0 +1,91 @@
+// Chunked detection of long recordings: the chunk plan is the Python one (detector.chunk_plan), every
+// output frame comes from exactly one chunk, and a 70 s recording runs through the real ONNX model.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readWav } from '../audio/wav';
+import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { chunkPlan, Detector, DETECTOR_TASK, numOutputFrames } from './detector';
+import { parseManifest } from './manifest';
+import { ModelStore } from './modelStore';
+import { configureRuntime } from './runtime';
+
+const MODELS_DIR = process.env.AUSCULT_MODELS ?? path.join(REPO_ROOT, 'public', 'models');
+const WAV_DIR = path.join(SPRSOUND_DIR, 'original-wav');
+const manifestPath = path.join(MODELS_DIR, 'manifest.json');
+const manifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined;
+const haveDetector = !!manifest?.models.some((m) => m.task === DETECTOR_TASK) && existsSync(WAV_DIR);
+
+describe('chunk plan', () => {
+  it('is the Python plan (training/auscult_train/detector.py chunk_plan)', () => {
+    const plan = (n: number) => chunkPlan(n, 240000, 32000, 256).map((c) => [c.start, c.end, c.keepFrom, c.keepTo]);
+    expect(plan(240000)).toEqual([[0, 240000, 0, 936]]);
+    expect(plan(240001)).toEqual([[0, 240001, 0, 936]]);
+    expect(plan(300000)).toEqual([
+      [0, 240000, 0, 585],
+      [59904, 300000, 585, 1171],
+    ]);
+    expect(plan(1234567)).toEqual([
+      [0, 240000, 0, 874],
+      [207872, 447872, 874, 1686],
+      [415744, 655744, 1686, 2498],
+      [623616, 863616, 2498, 3310],
+      [831488, 1071488, 3310, 4034],
+      [994560, 1234567, 4034, 4821],
+    ]);
+  });
+
+  it('takes every output frame from exactly one chunk, on the global frame grid', () => {
+    for (const n of [448, 80000, 240000, 300000, 777777, 1234567]) {
+      const covered: number[] = [];
+      for (const c of chunkPlan(n, 240000, 32000, 256)) {
+        expect(c.start % 256).toBe(0);
+        expect(c.end - c.start).toBeLessThan(240000 + 256);
+        const f0 = c.start / 256;
+        expect(c.keepFrom).toBeGreaterThanOrEqual(f0);
+        expect(c.keepTo).toBeLessThanOrEqual(f0 + numOutputFrames(c.end - c.start));
+        for (let f = c.keepFrom; f < c.keepTo; f++) covered.push(f);
+      }
+      expect(covered).toEqual(Array.from({ length: numOutputFrames(n) }, (_, i) => i));
+    }
+  });
+});
+
+describe.skipIf(!haveDetector)('detector on a long recording', () => {
+  it('runs a 70 s recording in chunks; frames of the first chunk equal a direct run on it', async () => {
+    configureRuntime({ backends: ['wasm'], wasmThreads: 1 });
+    const store = new ModelStore(manifest!, async (file) => new Uint8Array(readFileSync(path.join(MODELS_DIR, file))), ['wasm']);
+    const detector = new Detector(store);
+    const parts: Float32Array[] = [];
+    let total = 0;
+    for (const f of readdirSync(WAV_DIR).sort()) {
+      const bytes = readFileSync(path.join(WAV_DIR, f));
+      const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      parts.push(wav.samples);
+      total += wav.samples.length;
+      if (total >= 70 * 8000) break;
+    }
+    const long = new Float32Array(70 * 8000);
+    let o = 0;
+    for (const p of parts) {
+      long.set(p.subarray(0, Math.min(p.length, long.length - o)), o);
+      o += p.length;
+      if (o >= long.length) break;
+    }
+    const res = await detector.analyse({ samples: long, sampleRate: 8000 });
+    const nFrames = numOutputFrames(long.length);
+    expect(res.frames.nFrames).toBe(nFrames);
+    expect(res.durationMs).toBe(70000);
+    const plan = chunkPlan(long.length, detector.entry.chunk.samples, detector.entry.chunk.overlapSamples, detector.entry.frameHopSamples);
+    expect(plan.length).toBeGreaterThan(2);
+    const first = await detector.frameOutputs(long.subarray(plan[0].start, plan[0].end));
+    for (let i = 0; i < plan[0].keepTo; i++) expect(res.frames.activity[i]).toBe(first.frames.activity[i]);
+    for (const e of res.events) {
+      expect(e.end).toBeGreaterThan(e.start);
+      expect(e.end).toBeLessThanOrEqual(70000);
+    }
+    const sum = res.frames.recordProbs.reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 5);
+    expect(detector.entry.recordClasses).toContain(res.verdict.label);
+  });
+});

@@ -1,0 +1,141 @@
+// Heart-sound classification (artifact / extrahls / murmur / normal) of whole recordings with the
+// manifest's "heart" model, in the HBSC answer shape. The TypeScript twin of
+// training/auscult_train/heart_data.py's input policy:
+//   resample to the model's rate (4 kHz) with the one resampler → windows of `windowSamples`
+//   (3 s) every `hopSamples` (1 s) plus one aligned to the end; a recording shorter than one window
+//   is tiled to fill it → one ONNX batch → record probabilities = mean of the window probabilities.
+import type { AudioClip } from '../../workers/api';
+import { resample } from '../dsp/resample';
+import { HEART_CLASSES } from '../labels';
+import { eventWindows } from './eventWindows';
+import { modelsForTask, type Manifest, type ModelEntry } from './manifest';
+import type { ModelStore } from './modelStore';
+import { ort, type Backend } from './runtime';
+
+export const HEART_TASK = 'heart';
+/** Windows per ONNX run. */
+const BATCH = 16;
+
+export interface HeartInputPolicy {
+  name: string;
+  windowSamples: number;
+  hopSamples: number;
+  /** Recordings shorter than one window are repeated (tiled) to fill it. */
+  shorter: 'tile';
+}
+
+/** A manifest entry of task "heart": its `input` is a window policy rather than an event clip policy. */
+export type HeartModelEntry = Omit<ModelEntry, 'input'> & { input: HeartInputPolicy };
+
+/** One class's score, HBSC style: `label` is the class index in the model's output order. */
+export interface HeartPrediction {
+  label: number;
+  className: string;
+  confidence: number;
+}
+
+export interface HeartWindowPrediction extends HeartPrediction {
+  /** Seconds from the start of the recording (a tiled short recording: 0 … its duration). */
+  start: number;
+  end: number;
+}
+
+export interface HeartClassification {
+  topPrediction: HeartPrediction;
+  /** All classes, in class order (artifact, extrahls, murmur, normal). */
+  predictions: HeartPrediction[];
+  windows: HeartWindowPrediction[];
+  modelId: string;
+  backend: Backend;
+}
+
+export interface HeartWindow {
+  /** Sample offsets in the model-rate signal. */
+  start: number;
+  end: number;
+  samples: Float32Array;
+}
+
+/** The model inputs of one recording at the model's rate, with where each window lies. */
+export function heartWindows(samples: Float32Array, policy: Pick<HeartInputPolicy, 'windowSamples' | 'hopSamples'>): HeartWindow[] {
+  const inputs = eventWindows(samples, { clipSamples: policy.windowSamples, windowHopSamples: policy.hopSamples });
+  const n = samples.length;
+  if (n < policy.windowSamples) return [{ start: 0, end: n, samples: inputs[0] }];
+  return inputs.map((w, i) => {
+    // eventWindows: starts 0, hop, 2·hop, … and, if needed, a last one ending at n.
+    const start = i * policy.hopSamples + policy.windowSamples <= n ? i * policy.hopSamples : n - policy.windowSamples;
+    return { start, end: start + policy.windowSamples, samples: w };
+  });
+}
+
+/** The heart model to use: `id` if given, else the first model of task "heart" in the manifest. */
+export function heartModel(manifest: Manifest, id?: string): HeartModelEntry {
+  const models = modelsForTask(manifest, HEART_TASK);
+  const model = id ? models.find((m) => m.id === id) : models[0];
+  if (!model) {
+    const known = models.map((m) => m.id).join(', ') || 'none';
+    throw new Error(id ? `Unknown heart model "${id}". Available: ${known}.` : 'The model manifest has no heart-sound model.');
+  }
+  const names = HEART_CLASSES.map((c) => c.name);
+  if (model.classes.length !== names.length || model.classes.some((c, i) => c !== names[i])) {
+    throw new Error(`Heart model "${model.id}" has classes [${model.classes.join(', ')}], expected [${names.join(', ')}] (labels.json).`);
+  }
+  return model as unknown as HeartModelEntry;
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+function prediction(probs: ArrayLike<number>, k: number): HeartPrediction {
+  return { label: k, className: HEART_CLASSES[k].name, confidence: probs[k] };
+}
+
+export class HeartClassifier {
+  constructor(private readonly store: ModelStore) {}
+
+  /** Window probabilities [W][C] for inputs already at the model's rate and length. */
+  async runWindows(model: HeartModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
+    const { session, backend } = await this.store.session(model as unknown as ModelEntry);
+    const len = model.input.windowSamples;
+    const nClasses = model.classes.length;
+    const rows: number[][] = [];
+    for (let b = 0; b < windows.length; b += BATCH) {
+      const batch = windows.slice(b, b + BATCH);
+      const input = new Float32Array(batch.length * len);
+      batch.forEach((w, i) => input.set(w, i * len));
+      const feeds = { [model.input.name]: new ort.Tensor('float32', input, [batch.length, len]) };
+      const out = await session.run(feeds, [model.outputs.probs]);
+      const probs = out[model.outputs.probs].data as Float32Array;
+      for (let i = 0; i < batch.length; i++) rows.push(Array.from(probs.subarray(i * nClasses, (i + 1) * nClasses)));
+      for (const t of Object.values(out)) t.dispose();
+    }
+    return { probs: rows, backend };
+  }
+
+  /** Classify one recording at any sample rate. */
+  async classify(audio: AudioClip, modelId?: string): Promise<HeartClassification> {
+    const model = heartModel(this.store.manifest, modelId);
+    if (!audio.samples.length) throw new RangeError('An empty recording cannot be classified.');
+    const rate = model.sampleRate;
+    const samples = resample(audio.samples, audio.sampleRate, rate);
+    if (!samples.length) throw new RangeError('The recording is too short to classify.');
+    const windows = heartWindows(samples, model.input);
+    const run = await this.runWindows(model, windows.map((w) => w.samples));
+    const mean = new Array<number>(model.classes.length).fill(0);
+    for (const row of run.probs) for (let k = 0; k < mean.length; k++) mean[k] += row[k] / run.probs.length;
+    const predictions = mean.map((_, k) => prediction(mean, k));
+    return {
+      topPrediction: predictions[argmax(mean)],
+      predictions,
+      windows: windows.map((w, i) => {
+        const k = argmax(run.probs[i]);
+        return { start: w.start / rate, end: w.end / rate, ...prediction(run.probs[i], k) };
+      }),
+      modelId: model.id,
+      backend: run.backend,
+    };
+  }
+}

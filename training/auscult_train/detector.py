@@ -1,0 +1,276 @@
+"""Sound-event detector over whole recordings: frame activity + frame classes + record class.
+
+    waveform [1, N] float32 at 8 kHz (N dynamic)
+      -> Features (the one feature definition, features.py): log-STFT 60-2000 Hz, 8 ms hop  [1, 1, 63, T]
+      -> frequency bins as channels: Conv1d(63->64, k4, stride 2) + BN + ReLU,
+         Conv1d(64->64, k4, stride 2) + BN + ReLU, Conv1x1 -> H + BN + ReLU               [1, H, T/4]
+      -> residual dilated temporal convs (kernel 3, dilations 1, 2, 4, 8, 16, 32; ~4 s receptive field)
+      -> heads: ``activity``   [1, T/4]     sigmoid, P(frame lies inside an annotated event)
+                ``classProbs`` [1, T/4, 7]  softmax over the event classes (labels.json order)
+                ``recordProbs`` [1, 5]      softmax over the record classes, attention pooling over time
+
+Only Conv / BatchNorm (folded) / ReLU / Sigmoid / Softmax / ReduceSum / ReduceMax / Mul / Concat /
+Gemm ops: no GRU/LSTM, so onnxruntime-web's WebGPU backend runs the whole graph. A 2-D conv front
+end (3 x Conv3x3 + MaxPool) was tried first: ~3x slower to train on the 2 shared CPU cores for the
+same temporal stack, so frequency is treated as channels.
+
+Frame timing (32 ms frames): STFT frame j covers samples [64 j, 64 j + 256); output frame i pools
+STFT frames 4i .. 4i+3 (receptive field of the two stride-2 convs: 4i-3 .. 4i+6, centred on
+4i+1.5, the centre of 4i .. 4i+3), i.e. it stands for [32 i + 12, 32 i + 44) ms (centre 32 i + 28 ms).
+T/4 = floor(floor(T / 2) / 2) = floor(T / 4) with T = (N - 256) // 64 + 1.
+
+Why log-STFT 60-2000 Hz for detection: respiratory-phase boundaries are seen in the breath
+flow noise (~100-1000 Hz) whose level changes by tens of dB between phases -> the log keeps
+quiet onsets visible (the magnitude "stft" is dominated by the loudest frames); crackle energy
+reaches ~2 kHz (above the classifiers' 1300 Hz cut), while < 60 Hz is mostly handling noise
+and heart sounds. 63 bins keep the front end cheap.
+"""
+import json
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import data
+from .features import HOP, LOG_EPS, N_FFT, NORM_EPS, Features
+
+FEATURE = "logstft"
+FMIN, FMAX = 60.0, 2000.0
+POOL = 4                               # STFT frames per output frame
+FRAME_HOP_SAMPLES = HOP * POOL         # 256 samples
+FRAME_HOP_MS = FRAME_HOP_SAMPLES * 1000 // data.SAMPLE_RATE     # 32
+FRAME_OFFSET_MS = 12                   # output frame i spans [32 i + 12, 32 i + 44) ms
+FRAME_CENTRE_MS = FRAME_OFFSET_MS + FRAME_HOP_MS // 2           # 28
+MIN_SAMPLES = N_FFT + (POOL - 1) * HOP  # 448: at least one output frame
+
+EVENT_CLASSES = list(data.CLASSES)
+
+
+def load_record_classes(path=data.LABELS_JSON):
+    with open(path) as f:
+        return [c["name"] for c in json.load(f)["recordClasses"]]
+
+
+def load_event_groups(path=data.LABELS_JSON):
+    with open(path) as f:
+        return {c["name"]: c["group"] for c in json.load(f)["eventClasses"]}
+
+
+RECORD_CLASSES = load_record_classes()
+RECORD_INDEX = {n: i for i, n in enumerate(RECORD_CLASSES)}
+EVENT_GROUPS = load_event_groups()
+NORMAL, POOR_QUALITY = "Normal", "Poor Quality"
+
+
+class StableFeatures(Features):
+    """features.Features with the per-clip mean/std taken in two stages (over F, then over T).
+
+    Mathematically the same function (a mean of equal-sized group means is the overall mean), but
+    onnxruntime-web's ReduceMean over one large axis set accumulates float32 error: for a 15 s
+    recording (63 x 1917 values) the one-stage graph differs from PyTorch by 1.5e-3 on the features
+    (and ~3e-3 on the outputs); two stages bring that to ~1e-5. Same parameters, bins and describe().
+    """
+
+    def forward(self, waveform):
+        x = waveform.unsqueeze(1)
+        re, im = self.real(x), self.imag(x)
+        power = re * re + im * im
+        spec = torch.log(power + LOG_EPS) if self.kind == "logstft" else torch.sqrt(power + LOG_EPS)
+        return normalise(spec)
+
+    def describe(self):
+        return {**super().describe(), "normalisation": "per-clip mean/std (mean over frequency, then over time)"}
+
+
+def num_output_frames(n_samples):
+    t = (n_samples - N_FFT) // HOP + 1
+    return max(0, t // POOL)
+
+
+def frame_span_ms(i):
+    return FRAME_OFFSET_MS + FRAME_HOP_MS * i, FRAME_OFFSET_MS + FRAME_HOP_MS * (i + 1)
+
+
+class TemporalBlock(nn.Module):
+    def __init__(self, ch, dilation, dropout):
+        super().__init__()
+        self.conv = nn.Conv1d(ch, ch, 3, padding=dilation, dilation=dilation, bias=False)
+        self.bn = nn.BatchNorm1d(ch)
+        self.relu = nn.ReLU(inplace=True)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return x + self.drop(self.relu(self.bn(self.conv(x))))
+
+
+class Detector(nn.Module):
+    """waveform [B, N] -> (activity logits [B, T'], class logits [B, 7, T'], record logits [B, 5])."""
+
+    def __init__(self, channels=(64, 64), hidden=48, dilations=(1, 2, 4, 8, 16, 32), dropout=0.1,
+                 feature=FEATURE, fmin=FMIN, fmax=FMAX, n_event=None, n_record=None):
+        super().__init__()
+        n_event = n_event or len(EVENT_CLASSES)
+        n_record = n_record or len(RECORD_CLASSES)
+        self.config = dict(channels=list(channels), hidden=hidden, dilations=list(dilations), dropout=dropout,
+                           feature=feature, fmin=fmin, fmax=fmax, n_event=n_event, n_record=n_record)
+        self.features = StableFeatures(feature, fmin, fmax)
+        c1, c2 = channels
+        # frequency bins as channels; two stride-2 convs (kernel 4, padding 1: T -> floor(T / 2)) take
+        # the 8 ms STFT frames to 32 ms frames; output frame i is centred on STFT frames 4i .. 4i+3.
+        self.front = nn.Sequential(
+            nn.Conv1d(self.features.num_bins, c1, 4, stride=2, padding=1, bias=False), nn.BatchNorm1d(c1), nn.ReLU(inplace=True),
+            nn.Conv1d(c1, c2, 4, stride=2, padding=1, bias=False), nn.BatchNorm1d(c2), nn.ReLU(inplace=True),
+            nn.Conv1d(c2, hidden, 1, bias=False), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True))
+        self.temporal = nn.Sequential(*[TemporalBlock(hidden, d, dropout) for d in dilations])
+        self.act_head = nn.Conv1d(hidden, 1, 1)
+        self.cls_head = nn.Conv1d(hidden, n_event, 1)
+        self.att_head = nn.Conv1d(hidden, 1, 1)
+        self.rec_head = nn.Sequential(nn.Dropout(0.2), nn.Linear(2 * hidden, n_record))
+        for head in (self.act_head, self.cls_head, self.att_head, self.rec_head[1]):
+            nn.init.normal_(head.weight, 0, 0.01)
+            nn.init.zeros_(head.bias)
+
+    def trunk(self, feats):
+        return self.temporal(self.front(feats[:, 0]))   # [B, 1, F, T] -> [B, H, floor(floor(T/2)/2)]
+
+    def heads(self, h):
+        act = self.act_head(h)[:, 0]                # [B, T']
+        cls = self.cls_head(h)                      # [B, 7, T']
+        att = torch.softmax(self.att_head(h), dim=2)  # [B, 1, T']
+        pooled = torch.cat([(att * h).sum(2), h.amax(2)], dim=1)
+        return act, cls, self.rec_head(pooled)
+
+    def forward(self, waveform):
+        return self.heads(self.trunk(self.features(waveform)))
+
+
+class ExportDetector(nn.Module):
+    """waveform [1, N] -> activity [1, T'], classProbs [1, T', 7], recordProbs [1, 5]."""
+
+    OUTPUTS = ("activity", "classProbs", "recordProbs")
+
+    def __init__(self, det):
+        super().__init__()
+        self.det = det
+
+    def forward(self, waveform):
+        act, cls, rec = self.det(waveform)
+        return torch.sigmoid(act), torch.softmax(cls, dim=1).transpose(1, 2), torch.softmax(rec, dim=1)
+
+
+# ------------------------------------------------------------------------ cached spectrograms (training)
+# Features.forward = normalise(log_power(waveform)), split in two so that training can cache the
+# expensive STFT of every recording once and normalise each random crop on the fly (exactly what
+# the graph does to the crop). tests/test_detector_smoke.py checks the split against Features.
+
+@torch.no_grad()
+def log_power(features, waveform):
+    """[B, N] -> un-normalised log power [B, F, T] (Features.forward before the per-clip normalisation)."""
+    x = waveform.unsqueeze(1)
+    re, im = features.real(x), features.imag(x)
+    power = re * re + im * im
+    if features.kind == "logstft":
+        return torch.log(power + LOG_EPS)
+    return torch.sqrt(power + LOG_EPS)
+
+
+def normalise(spec):
+    """[B, F, T] -> [B, 1, F, T], per-item mean/std over F and T (as Features.forward), the means
+    taken over F first, then over T (see StableFeatures)."""
+    spec = spec.unsqueeze(1)
+    mean = spec.mean(dim=2, keepdim=True).mean(dim=3, keepdim=True)
+    centred = spec - mean
+    std = torch.sqrt((centred * centred).mean(dim=2, keepdim=True).mean(dim=3, keepdim=True))
+    return centred / (std + NORM_EPS)
+
+
+def count_params(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+# ------------------------------------------------------------------------ targets
+
+BOUNDARY_GAP_MS = FRAME_HOP_MS  # adjacent events are kept apart by >= 1 inactive frame
+
+
+def frame_targets(events, n_frames):
+    """Per-frame targets from (startMs, endMs, type) events.
+
+    activity[i] = 1 if the frame centre 32 i + 28 ms lies in [start, end) of an event; cls[i] its
+    class index (-1 for inactive frames). Frames whose centre lies within 32 ms of the boundary of
+    two events less than 64 ms apart are set inactive, so that touching events stay separable.
+    """
+    act = np.zeros(n_frames, dtype=np.float32)
+    cls = np.full(n_frames, -1, dtype=np.int64)
+    centres = FRAME_CENTRE_MS + FRAME_HOP_MS * np.arange(n_frames)
+    evs = sorted((s, e, t) for s, e, t in events if t in data.CLASS_INDEX and e > s)
+    for s, e, t in evs:
+        m = (centres >= s) & (centres < e)
+        act[m] = 1
+        cls[m] = data.CLASS_INDEX[t]
+    for (s1, e1, _), (s2, e2, _) in zip(evs, evs[1:]):
+        if s2 - e1 < 2 * FRAME_HOP_MS:
+            m = (centres >= e1 - BOUNDARY_GAP_MS) & (centres < s2 + BOUNDARY_GAP_MS) & (centres < e2) & (centres >= s1)
+            # keep at least one frame of each event
+            keep1 = (centres >= s1) & (centres < e1) & ~m
+            keep2 = (centres >= s2) & (centres < e2) & ~m
+            if keep1.any() and keep2.any():
+                act[m] = 0
+                cls[m] = -1
+    return act, cls
+
+
+# ------------------------------------------------------------------------ inference (chunked)
+
+CHUNK_SAMPLES = 30 * data.SAMPLE_RATE        # 30 s per ONNX run
+CHUNK_OVERLAP_SAMPLES = 4 * data.SAMPLE_RATE  # 4 s overlap (~ the receptive field)
+
+
+def chunk_plan(n, chunk=CHUNK_SAMPLES, overlap=CHUNK_OVERLAP_SAMPLES):
+    """[(startSample, endSample, firstFrameKept, lastFrameKeptExclusive)] in global frame indices.
+
+    n <= chunk: one run over everything. Otherwise chunks start at multiples of the frame hop
+    (256 samples) so that their frames fall on the global frame grid; each global frame is taken
+    from the chunk in which it is farthest from an edge (cut in the middle of the overlap).
+    """
+    total = num_output_frames(n)
+    if n <= chunk:
+        return [(0, n, 0, total)]
+    step = ((chunk - overlap) // FRAME_HOP_SAMPLES) * FRAME_HOP_SAMPLES
+    starts = list(range(0, n - chunk, step)) + [((n - chunk) // FRAME_HOP_SAMPLES) * FRAME_HOP_SAMPLES]
+    starts = sorted(set(starts))
+    plan = []
+    for k, s in enumerate(starts):
+        e = n if k + 1 == len(starts) else s + chunk   # the last chunk ends at n (<= chunk + 255 samples)
+        f0 = s // FRAME_HOP_SAMPLES
+        f1 = f0 + num_output_frames(e - s)
+        lo = 0 if k == 0 else (plan[-1][3])
+        if k + 1 < len(starts):
+            nxt = starts[k + 1] // FRAME_HOP_SAMPLES
+            hi = (nxt + f1) // 2    # middle of the overlap
+        else:
+            hi = total
+        plan.append((s, e, max(lo, f0), min(hi, f1, total)))
+    return plan
+
+
+@torch.no_grad()
+def predict_recording(export_model, samples):
+    """(activity [T'], classProbs [T', 7], recordProbs [5]) for one recording (float32 samples)."""
+    samples = np.asarray(samples, dtype=np.float32)
+    n = len(samples)
+    if n < MIN_SAMPLES:
+        raise ValueError(f"recording too short ({n} samples < {MIN_SAMPLES})")
+    total = num_output_frames(n)
+    act = np.zeros(total, dtype=np.float32)
+    cls = np.zeros((total, len(EVENT_CLASSES)), dtype=np.float32)
+    rec = np.zeros(len(RECORD_CLASSES), dtype=np.float64)
+    plan = chunk_plan(n)
+    for s, e, k0, k1 in plan:
+        a, c, r = export_model(torch.from_numpy(samples[s:e])[None])
+        f0 = s // FRAME_HOP_SAMPLES
+        act[k0:k1] = a[0, k0 - f0:k1 - f0].numpy()
+        cls[k0:k1] = c[0, k0 - f0:k1 - f0].numpy()
+        rec += r[0].double().numpy() * (e - s)
+    rec /= sum(e - s for s, e, _, _ in plan)
+    return act, cls, rec.astype(np.float32)

@@ -1,0 +1,214 @@
+"""Export the detector to ONNX, verify it with onnxruntime-web, update the manifest and golden file.
+
+    python3 -m training.auscult_train.export_detector --id detector-tcn-logstft \
+        --ckpt training/runs/det-final/best.pt --eval training/runs/det-final/eval.json
+
+* ExportDetector -> ONNX opset 17: input ``waveform`` [1, N] float32 (N dynamic), outputs
+  ``activity`` [1, T'], ``classProbs`` [1, T', 7], ``recordProbs`` [1, 5]; onnx.checker.
+* Runs it with onnxruntime-web (wasm, ``node training/detector_run.mjs``) on real recordings of
+  several lengths (incl. the shortest possible input) and checks max |ONNX - PyTorch| < 1e-4.
+* Copies it to ``<out-dir>/<id>.onnx`` and upserts the manifest entry (task
+  "respiratory-detector") by id; all other entries are kept. Post-processing parameters and test
+  metrics come from detector_eval.py's JSON (--eval).
+* Writes test-fixtures/golden/detector.json: for 3 recordings of original-wav/, the PyTorch frame
+  probabilities, the expected events and the record verdict.
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import torch
+
+from . import data
+from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME_HOP_SAMPLES, FRAME_OFFSET_MS,
+                       MIN_SAMPLES, RECORD_CLASSES, ExportDetector, count_params, predict_recording)
+from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
+from .features import SAMPLE_RATE
+from .postprocess import analyse
+
+OPSET = 17
+TOLERANCE = 1e-4
+RUNNER = os.path.join(data.REPO_ROOT, "training", "detector_run.mjs")
+MODELS_DIR = os.path.join(data.REPO_ROOT, "public", "models")
+GOLDEN = os.path.join(data.REPO_ROOT, "test-fixtures", "golden", "detector.json")
+MAX_TOTAL_BYTES = 30_000_000   # all shipped models together
+# All three are in original-wav/: a wheeze recording (CAS), a 15.4 s one and a fine-crackle one (DAS),
+# chosen so that no activity value lies within 1e-4 of a threshold (the ONNX vs PyTorch tolerance).
+GOLDEN_RECORDINGS = ["41251473_2.7_1_p1_2489", "41012107_7.9_0_p4_708", "64743918_7.0_0_p3_2340"]
+OUTPUTS = list(ExportDetector.OUTPUTS)
+
+
+def export_onnx(model, path, n=73728):
+    dummy = torch.randn(1, n) * 0.05
+    torch.onnx.export(model, (dummy,), path, opset_version=OPSET, input_names=["waveform"], output_names=OUTPUTS,
+                      dynamic_axes={"waveform": {1: "samples"}, "activity": {1: "frames"}, "classProbs": {1: "frames"}},
+                      do_constant_folding=True)
+    import onnx
+    onnx.checker.check_model(onnx.load(path))
+
+
+def run_onnx_node(onnx_path, recordings):
+    """recordings: [(name, float32 samples)] -> {name: (activity [T'], classProbs [T', C], recordProbs [R])}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, out = os.path.join(tmp, "in.json"), os.path.join(tmp, "out.json")
+        with open(inp, "w") as f:
+            json.dump({"recordings": [{"name": n, "data": np.asarray(x, dtype=np.float32).tolist()} for n, x in recordings]}, f)
+        subprocess.run(["node", RUNNER, onnx_path, inp, out], check=True, cwd=data.REPO_ROOT)
+        with open(out) as f:
+            res = json.load(f)
+    got = {}
+    for r in res["recordings"]:
+        arr = {k: np.array(r[k]["data"], dtype=np.float32).reshape(r[k]["dims"]) for k in OUTPUTS}
+        got[r["name"]] = (arr["activity"][0], arr["classProbs"][0], arr["recordProbs"][0])
+    return got
+
+
+@torch.no_grad()
+def verify(model, onnx_path, recordings):
+    """Max |ONNX - PyTorch| over all outputs of the given recordings."""
+    got = run_onnx_node(onnx_path, recordings)
+    diff = 0.0
+    for name, x in recordings:
+        ref = [t[0].numpy() for t in model(torch.from_numpy(np.asarray(x, dtype=np.float32))[None])]
+        for a, b in zip(got[name], ref):
+            if a.shape != b.shape:
+                raise SystemExit(f"{name}: ONNX output shape {a.shape} != PyTorch {b.shape}")
+            diff = max(diff, float(np.abs(a - b).max()))
+    return diff
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()
+
+
+def load_manifest(path):
+    if os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    return {"version": 1, "models": [], "ensembles": []}
+
+
+def upsert(items, entry):
+    for i, it in enumerate(items):
+        if it.get("id") == entry["id"]:
+            items[i] = entry
+            return
+    items.append(entry)
+
+
+def golden(model, ds, params, bases=GOLDEN_RECORDINGS):
+    out = []
+    for b in bases:
+        x = ds.recording(b)
+        a, c, r = predict_recording(model, x)
+        res = analyse(a, c, r, duration_ms(len(x)), params)
+        thresholds = [params["threshold"]] + ([params["thresholdLow"]] if params.get("thresholdLow") is not None else [])
+        margin = min(float(np.abs(a.astype(np.float64) - t).min()) for t in thresholds)
+        out.append({"file": b + ".wav", "nSamples": len(x), "durationMs": duration_ms(len(x)),
+                    "activity": [float(v) for v in a], "classProbs": [float(v) for v in c.ravel()],
+                    "recordProbs": [float(v) for v in r], "thresholdMargin": margin,
+                    "events": [{k: e[k] for k in ("start", "end", "type", "confidence")} for e in res["events"]],
+                    "verdict": {"label": res["record_annotation"], "confidence": res["record_confidence"]},
+                    "truth": {"record": ds.records[b], "events": [{"start": s, "end": e, "type": t} for s, e, t in ds.events[b]]}})
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--id", required=True)
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--eval", required=True, help="detector_eval.py JSON (post-processing + test metrics)")
+    ap.add_argument("--out-dir", default=MODELS_DIR)
+    ap.add_argument("--golden", default=GOLDEN)
+    ap.add_argument("--data", default=data.DEFAULT_DATA)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+
+    ds = data.SPRSound(args.data)
+    det, ckpt = load_detector(args.ckpt)
+    model = ExportDetector(det).eval()
+    with open(args.eval) as f:
+        ev = json.load(f)
+    params = ev["postprocess"]
+    os.makedirs(args.out_dir, exist_ok=True)
+    onnx_path = os.path.join(args.out_dir, args.id + ".onnx")
+    export_onnx(model, onnx_path)
+
+    val_b = [b for b in ds.bases if data.patient_of(b) in set(data.load_split()["val"])]
+    recs = [(b, ds.recording(b)) for b in GOLDEN_RECORDINGS + val_b[::40]]
+    recs.append(("shortest", ds.recording(val_b[0])[:MIN_SAMPLES]))
+    recs.append(("odd-length", ds.recording(val_b[1])[:12345]))
+    diff = verify(model, onnx_path, recs)
+    print(f"{args.id}: ONNX (onnxruntime-web wasm) vs PyTorch on {len(recs)} recordings: max |d| = {diff:.2e}", flush=True)
+    if diff >= TOLERANCE:
+        raise SystemExit(f"{args.id}: ONNX differs from PyTorch by {diff} >= {TOLERANCE}")
+
+    test = ev["test"]
+    cfg = det.config
+    manifest_path = os.path.join(args.out_dir, "manifest.json")
+    entry = {
+        "id": args.id,
+        "task": "respiratory-detector",
+        "architecture": (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
+                         f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) -> "
+                         f"{len(cfg['dilations'])} residual dilated Conv1d({cfg['hidden']}, k3; dilations {cfg['dilations']}) "
+                         f"-> per 32 ms frame: activity (sigmoid) + 7 event classes (softmax); record head: attention + "
+                         f"max pooling over time -> 5 record classes"),
+        "file": args.id + ".onnx",
+        "feature": det.features.describe(),
+        "sampleRate": SAMPLE_RATE,
+        "input": {"name": "waveform", "dynamicLength": True, "minSamples": MIN_SAMPLES, "shape": "[1, N]"},
+        "outputs": {"activity": "activity", "classProbs": "classProbs", "recordProbs": "recordProbs"},
+        "frameHopMs": FRAME_HOP_MS,
+        "frameOffsetMs": FRAME_OFFSET_MS,
+        "frameHopSamples": FRAME_HOP_SAMPLES,
+        "chunk": {"samples": CHUNK_SAMPLES, "overlapSamples": CHUNK_OVERLAP_SAMPLES},
+        "classes": list(data.CLASSES),
+        "recordClasses": list(RECORD_CLASSES),
+        "postprocess": params,
+        "metrics": {"split": test["split"], "events": test["events"], "records": test["records"],
+                    "recordsHead": test["recordsHead"], "recordsRules": test["recordsRules"],
+                    "valComparisons": {"verdict": {k: ev["valVerdict"][k]["task22"]["Score"] for k in ("head", "rules")},
+                                       "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}},
+        "params": count_params(det),
+        "sizeBytes": os.path.getsize(onnx_path),
+        "sha256": sha256(onnx_path),
+        "precision": "fp32",
+        "onnxVsPytorchMaxAbsDiff": diff,
+        "pytorchCpuMsPer15s": cpu_ms_per_recording(det),
+        "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
+                     "bestEpoch": ckpt["epoch"], "val": ckpt["val"]},
+    }
+    g = golden(model, ds, params)
+    manifest = load_manifest(manifest_path)   # read late: other exporters update the same file
+    manifest.setdefault("models", [])
+    upsert(manifest["models"], entry)
+    total = sum(os.path.getsize(os.path.join(args.out_dir, m["file"])) for m in manifest["models"]
+                if os.path.exists(os.path.join(args.out_dir, m["file"])))
+    if total > MAX_TOTAL_BYTES:
+        raise SystemExit(f"shipped models would total {total / 1e6:.1f} MB > 30 MB")
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f, indent=1)
+    os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
+    with open(args.golden, "w") as f:
+        json.dump({"_comment": "PyTorch reference for src/inference/postprocess.test.ts: frame outputs of the detector "
+                               "(classProbs frame-major, [frames x 7]) for recordings of original-wav/ (samples = int16/32768), "
+                               "the events the post-processing must give and the record verdict.",
+                   "model": args.id, "tolerance": TOLERANCE, "postprocess": params,
+                   "timing": {"frameHopMs": FRAME_HOP_MS, "frameOffsetMs": FRAME_OFFSET_MS},
+                   "classes": list(data.CLASSES), "recordClasses": list(RECORD_CLASSES), "recordings": g}, f)
+    print(f"wrote {onnx_path} ({entry['sizeBytes'] / 1e6:.2f} MB), {manifest_path} ({len(manifest['models'])} models, "
+          f"{total / 1e6:.1f} MB of ONNX) and {args.golden}; golden threshold margins "
+          f"{[round(r['thresholdMargin'], 5) for r in g]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Train the sound-event detector (detector.py) on SPRSound train patients, select on val patients.
+
+    python3 -m training.auscult_train.train_detector --epochs 12 --seed 0 --out training/runs/det-final
+
+* Batches: recordings of similar length (SPRSound: mostly 9.2 s or 15.4 s) are grouped; each batch
+  is cropped to a common length (the shortest member, or with p=0.5 a random 60-100 % of it) at
+  random offsets that are multiples of the 256-sample frame hop, so frame targets stay on the grid.
+* Targets (detector.frame_targets): frame activity (centre inside an annotated event), the frame's
+  event class, and the record class. Poor Quality recordings have no annotated events, so their
+  frame losses are masked; they train only the record head.
+* Loss: act_weight BCE(activity) + CE(frame class, active frames only, inverse-sqrt-frequency class weights,
+  label smoothing 0.05) + 0.5 CE(record class, inverse-sqrt-frequency weights).
+* Augmentation: random gain, white noise (p=0.5, 15-40 dB SNR), SpecAugment frequency masks
+  (2 masks of <= 10 % of the bins; no time masks, they would contradict the frame targets).
+* AdamW + one-cycle LR. After every epoch the val recordings are scored with default
+  post-processing; best.pt keeps the epoch with the highest mean of (class-agnostic event F1,
+  class-aware event F1, record-head Task 2-2 Score).
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import data
+from .detector import (POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, count_params, frame_targets,
+                       log_power, normalise)
+from .features import N_FFT
+from .detector_eval import quick_val, split_bases
+from .train import git_commit
+
+LABEL_SMOOTHING = 0.05
+WINDOW_POWER = 3 * N_FFT / 8   # sum of the periodic Hann window squared
+
+
+class SpecCache:
+    """Un-normalised log-power spectrograms [F, T] (float16) of recordings, cached on disk."""
+
+    def __init__(self, ds, bases, features, cache_dir=data.CACHE_DIR, batch=16):
+        tag = f"detector_{features.kind}_{features.fmin:g}-{features.fmax:g}_{len(bases)}_{hashlib.sha1(' '.join(bases).encode()).hexdigest()[:10]}"
+        path = os.path.join(cache_dir, tag + ".npz") if cache_dir else None
+        self.bases = list(bases)
+        if path and os.path.exists(path):
+            z = np.load(path)
+            self.flat, self.offsets, self.rms, self.n_samples = z["flat"], z["offsets"], z["rms"], z["n_samples"]
+        else:
+            specs, rms, lens = [], [], []
+            for b in self.bases:
+                x = ds.recording(b)
+                lens.append(len(x))
+                specs.append(log_power(features, torch.from_numpy(x)[None])[0].numpy().astype(np.float16))
+                rms.append(float(np.sqrt(np.mean(x.astype(np.float64) ** 2))))
+            self.offsets = np.cumsum([0] + [sp.shape[1] for sp in specs])
+            self.flat = np.concatenate(specs, axis=1)
+            self.rms, self.n_samples = np.array(rms), np.array(lens)
+            if path:
+                os.makedirs(cache_dir, exist_ok=True)
+                np.savez(path, flat=self.flat, offsets=self.offsets, rms=self.rms, n_samples=self.n_samples)
+        self.index = {b: i for i, b in enumerate(self.bases)}
+
+    def spec(self, base):
+        i = self.index[base]
+        return self.flat[:, self.offsets[i]:self.offsets[i + 1]]
+
+
+class RecordingSampler:
+    """Training batches of spectrogram crops + frame / record targets (numpy, single process)."""
+
+    def __init__(self, ds, bases, cache, rng, augment=True):
+        self.ds, self.cache, self.rng, self.augment = ds, cache, rng, augment
+        self.bases = list(bases)
+        self.n_stft = np.array([cache.spec(b).shape[1] for b in self.bases])
+        self.rec = np.array([RECORD_INDEX[ds.records[b]] for b in self.bases])
+        self.mask = np.array([ds.records[b] != POOR_QUALITY for b in self.bases], dtype=np.float32)
+        self.targets = [frame_targets(ds.events[b], t // POOL) for b, t in zip(self.bases, self.n_stft)]
+
+    def class_weights(self, n_classes):
+        c = Counter()
+        for _, cls in self.targets:
+            c.update(cls[cls >= 0].tolist())
+        w = np.array([1.0 / math.sqrt(max(c[k], 1)) for k in range(n_classes)])
+        return torch.tensor(w / (w * np.array([c[k] for k in range(n_classes)])).sum() * sum(c.values()), dtype=torch.float32)
+
+    def record_weights(self):
+        c = Counter(self.rec.tolist())
+        w = np.array([1.0 / math.sqrt(max(c[k], 1)) for k in range(len(RECORD_CLASSES))])
+        return torch.tensor(w / (w * np.array([c[k] for k in range(len(RECORD_CLASSES))])).sum() * len(self.rec),
+                            dtype=torch.float32)
+
+    def batches(self, batch_size):
+        order = np.argsort(self.n_stft + self.rng.uniform(0, 60, len(self.n_stft)))
+        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        self.rng.shuffle(groups)
+        return groups
+
+    def batch(self, idx):
+        """(normalised features [B, 1, F, Tc], activity [B, Tc/4], class [B, Tc/4], record [B], frame mask [B])."""
+        t_min = int(min(self.n_stft[i] for i in idx))
+        crop = t_min
+        if self.augment and self.rng.random() < 0.5:
+            crop = int(t_min * self.rng.uniform(0.6, 1.0))
+        crop = max(POOL * 8, (crop // POOL) * POOL)
+        crop = min(crop, (t_min // POOL) * POOL)
+        nf = crop // POOL
+        specs, acts, clss = [], [], []
+        for i in idx:
+            sp = self.cache.spec(self.bases[i])
+            slack = (sp.shape[1] - crop) // POOL
+            off = int(self.rng.integers(0, slack + 1)) if self.augment else 0
+            x = sp[:, off * POOL:off * POOL + crop].astype(np.float32)
+            if self.augment and self.rng.random() < 0.5:
+                # additive white noise at 15-40 dB SNR, in the power domain (E|X|^2 = sigma^2 sum(w^2))
+                snr = self.rng.uniform(15, 40)
+                sigma2 = self.cache.rms[self.cache.index[self.bases[i]]] ** 2 / 10 ** (snr / 10)
+                noise = sigma2 * WINDOW_POWER * self.rng.exponential(1.0, size=x.shape)
+                x = np.log(np.exp(x) + noise).astype(np.float32)
+            specs.append(x)
+            act, cls = self.targets[i]
+            acts.append(act[off:off + nf])
+            clss.append(cls[off:off + nf])
+        feats = normalise(torch.from_numpy(np.stack(specs)))
+        return (feats, torch.from_numpy(np.stack(acts)), torch.from_numpy(np.stack(clss)),
+                torch.from_numpy(self.rec[idx]), torch.from_numpy(self.mask[idx]))
+
+
+def freq_masks(feats, rng, n=2, max_frac=0.1):
+    b, _, nf, _ = feats.shape
+    mf = max(1, int(nf * max_frac))
+    for j in range(b):
+        for _ in range(n):
+            w = int(rng.integers(0, mf + 1))
+            f0 = int(rng.integers(0, nf - w + 1))
+            feats[j, :, f0:f0 + w, :] = 0
+    return feats
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--weight-decay", type=float, default=1e-2)
+    ap.add_argument("--hidden", type=int, default=48)
+    ap.add_argument("--channels", default="64,64")
+    ap.add_argument("--dilations", default="1,2,4,8,16,32")
+    ap.add_argument("--record-weight", type=float, default=0.5)
+    ap.add_argument("--act-weight", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data", default=data.DEFAULT_DATA)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--threads", type=int, default=1, help="1 is ~7x faster than 2 when other jobs share the 2 cores (OpenMP spin)")
+    ap.add_argument("--max-recordings", type=int, default=0, help="smoke tests: first N recordings per split")
+    ap.add_argument("--max-batches", type=int, default=0, help="smoke tests: stop each epoch after N batches")
+    ap.add_argument("--time-budget-min", type=float, default=0, help="stop after the epoch that passes this")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    ds = data.SPRSound(args.data)
+    train_b, val_b = split_bases(ds, "train"), split_bases(ds, "val")
+    if args.max_recordings:
+        train_b, val_b = train_b[:args.max_recordings], val_b[:args.max_recordings]
+    det = Detector(channels=[int(c) for c in args.channels.split(",")], hidden=args.hidden,
+                   dilations=[int(d) for d in args.dilations.split(",")])
+    t0 = time.time()
+    cache = SpecCache(ds, train_b + val_b, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
+    print(f"spectrogram cache ready in {time.time() - t0:.0f}s", flush=True)
+    sampler = RecordingSampler(ds, train_b, cache, rng)
+    cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
+    n_batches = math.ceil(len(train_b) / args.batch_size)
+    if args.max_batches:
+        n_batches = min(n_batches, args.max_batches)
+    steps = max(1, args.epochs * n_batches)
+    opt = torch.optim.AdamW(det.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    command = "python3 -m training.auscult_train.train_detector " + " ".join(sys.argv[1:] if argv is None else argv)
+    meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": count_params(det),
+            "trainRecordings": len(train_b), "valRecordings": len(val_b), "args": vars(args)}
+    print(json.dumps(meta), flush=True)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+    best, best_epoch, t_start, step = -1.0, -1, time.time(), 0
+    for epoch in range(1, args.epochs + 1):
+        det.train()
+        t0, losses = time.time(), []
+        for bi, idx in enumerate(sampler.batches(args.batch_size)):
+            if args.max_batches and bi >= args.max_batches:
+                break
+            feats, act_t, cls_t, rec_t, mask = sampler.batch(idx)
+            feats = freq_masks(feats, rng)
+            act, cls, rec = det.heads(det.trunk(feats))
+            t = min(act.shape[1], act_t.shape[1])
+            act, cls, act_t, cls_t = act[:, :t], cls[:, :, :t], act_t[:, :t], cls_t[:, :t]
+            fmask = mask[:, None].expand_as(act_t)
+            l_act = (F.binary_cross_entropy_with_logits(act, act_t, reduction="none") * fmask).sum() / fmask.sum().clamp(min=1)
+            valid = cls_t >= 0
+            if valid.any():
+                l_cls = F.cross_entropy(cls.transpose(1, 2)[valid], cls_t[valid], weight=cls_w,
+                                        label_smoothing=LABEL_SMOOTHING)
+            else:
+                l_cls = act.sum() * 0
+            l_rec = F.cross_entropy(rec, rec_t, weight=rec_w, label_smoothing=LABEL_SMOOTHING)
+            loss = args.act_weight * l_act + l_cls + args.record_weight * l_rec
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step < steps:
+                sched.step()
+            step += 1
+            losses.append([loss.item(), l_act.item(), l_cls.item(), l_rec.item()])
+        t_train = time.time() - t0
+        v, _ = quick_val(det, ds, val_b, cache=cache)
+        sel = (v["agnosticF1"] + v["classAwareF1"] + v["headTask22"]) / 3
+        lm = np.mean(losses, 0)
+        row = {"epoch": epoch, "loss": lm.tolist(), "trainSec": round(t_train, 1),
+               "valSec": round(time.time() - t0 - t_train, 1), "val": v, "select": sel}
+        log.write(json.dumps(row) + "\n")
+        log.flush()
+        improved = sel > best
+        print(f"epoch {epoch:3d} loss {lm[0]:.3f} (act {lm[1]:.3f} cls {lm[2]:.3f} rec {lm[3]:.3f}) train {t_train:.0f}s "
+              f"val {row['valSec']:.0f}s | agnF1 {v['agnosticF1']:.3f} clsF1 {v['classAwareF1']:.3f} "
+              f"typeAcc {v['typeAccuracy']:.3f} head22 {v['headTask22']:.3f} head21 {v['headTask21']:.3f} "
+              f"rules22 {v['rulesTask22']:.3f}" + (" *" if improved else ""), flush=True)
+        if improved:
+            best, best_epoch = sel, epoch
+            torch.save({"config": det.config, "state_dict": det.state_dict(), "epoch": epoch, "val": v, **meta},
+                       os.path.join(args.out, "best.pt"))
+        if args.time_budget_min and (time.time() - t_start) / 60 > args.time_budget_min:
+            print("time budget reached", flush=True)
+            break
+    log.close()
+    summary = {"bestEpoch": best_epoch, "bestSelect": best, "epochsRun": epoch,
+               "trainMinutes": round((time.time() - t_start) / 60, 2), **meta}
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    print(json.dumps({k: summary[k] for k in ("bestEpoch", "bestSelect", "epochsRun", "trainMinutes")}), flush=True)
+    return summary
+
+
+if __name__ == "__main__":
+    main()

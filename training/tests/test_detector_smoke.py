@@ -1,0 +1,149 @@
+"""Detector smoke test: tiny detector, one short epoch, ONNX export, onnxruntime-web in Node == PyTorch.
+
+Run from the repo root:  /usr/bin/python3 -m unittest training.tests.test_detector_smoke -v
+Needs the SPRSound folder (../shared/data/sprsound-2022-train or $AUSCULT_SPRSOUND) and Node with
+onnxruntime-web in node_modules. Also checks the pieces the TypeScript side mirrors: the feature
+split used for caching, frame targets, the chunk plan and the post-processing rules.
+"""
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+from training.auscult_train import data, detector, event_metrics, postprocess, train_detector
+from training.auscult_train.detector_eval import load_detector
+from training.auscult_train.export_detector import export_onnx, run_onnx_node
+
+DATA = os.environ.get("AUSCULT_SPRSOUND", data.DEFAULT_DATA)
+
+
+class PiecesTest(unittest.TestCase):
+    def test_feature_split_equals_features(self):
+        torch.manual_seed(0)
+        f = detector.Features(detector.FEATURE, detector.FMIN, detector.FMAX)
+        x = torch.randn(2, 9000) * 0.1
+        np.testing.assert_allclose(detector.normalise(detector.log_power(f, x)).numpy(), f(x).numpy(), atol=1e-5)
+
+    def test_frame_targets(self):
+        # frame i centre = 32 i + 28 ms
+        act, cls = detector.frame_targets([(100, 300, "Wheeze"), (300, 600, "Normal"), (1000, 1100, "Stridor")], 40)
+        self.assertEqual(act[2], 0)                 # centre 92 ms < 100 ms
+        self.assertEqual(cls[3], data.CLASS_INDEX["Wheeze"])   # 124 ms
+        # touching events: the frames around 300 ms are made inactive
+        self.assertEqual(act[8], 0)                 # centre 284 ms (inside Wheeze, next to the boundary)
+        self.assertEqual(act[9], 0)                 # centre 316 ms
+        self.assertEqual(cls[10], data.CLASS_INDEX["Normal"])  # 348 ms
+        self.assertEqual(cls[31], data.CLASS_INDEX["Stridor"])  # 1020 ms
+        self.assertEqual(act[35], 0)
+
+    def test_chunk_plan_covers_every_frame_once_on_the_grid(self):
+        for n in (448, 80000, 240000, 240001, 300000, 1234567):
+            plan = detector.chunk_plan(n)
+            covered = []
+            for s, e, k0, k1 in plan:
+                self.assertEqual(s % detector.FRAME_HOP_SAMPLES, 0)
+                self.assertLess(e - s, detector.CHUNK_SAMPLES + detector.FRAME_HOP_SAMPLES)
+                f0 = s // detector.FRAME_HOP_SAMPLES
+                self.assertGreaterEqual(k0, f0)
+                self.assertLessEqual(k1, f0 + detector.num_output_frames(e - s))
+                covered += list(range(k0, k1))
+            self.assertEqual(covered, list(range(detector.num_output_frames(n))))
+
+    def test_postprocess(self):
+        p = {**postprocess.DEFAULT_PARAMS, "threshold": 0.5, "medianFrames": 3, "maxGapMs": 40, "minDurationMs": 100}
+        act = np.array([0, .9, .9, .9, .1, .9, .9, .2, .2, .2, .8, .2, .9, .9, .9, .9, 0, 0], dtype=np.float32)
+        probs = np.zeros((len(act), 7), dtype=np.float32)
+        probs[:, 0] = 1
+        probs[12:16] = np.eye(7)[2] * 0.9 + 0.1 / 7
+        evs = postprocess.detect_events(act, probs, 10000, p)
+        # median 3: [1..6] (the dip at 4 is filled); the lone frame 10 is removed but frame 11
+        # (between 10 and 12) joins [12..15] -> [11..15]; its mean class is Wheeze
+        self.assertEqual([(e["start"], e["end"], e["type"]) for e in evs],
+                         [(44, 236, "Normal"), (364, 524, "Wheeze")])
+        label, conf = postprocess.record_verdict(evs, [0.5, 0.1, 0.1, 0.1, 0.2], p)
+        self.assertEqual(label, "CAS")
+        self.assertGreater(conf, 0)
+        self.assertEqual(postprocess.record_verdict(evs, [0.1, 0.1, 0.1, 0.1, 0.6], p)[0], "Poor Quality")
+        self.assertEqual(postprocess.record_verdict(evs, [0.1, 0.1, 0.1, 0.6, 0.1], {**p, "verdict": "head"}),
+                         ("CAS & DAS", 0.6))
+        # gap merging: a gap of 32 ms <= 40 merges
+        p2 = {**p, "medianFrames": 1, "minDurationMs": 0}
+        evs2 = postprocess.detect_events(np.array([1, 1, 0, 1, 1], dtype=np.float32), np.ones((5, 7), np.float32) / 7, 1000, p2)
+        self.assertEqual([(e["start"], e["end"]) for e in evs2], [(12, 172)])
+
+    def test_hysteresis(self):
+        p = {**postprocess.DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 1, "maxGapMs": 0,
+             "minDurationMs": 0}
+        act = np.array([0.3, 0.45, 0.8, 0.45, 0.3, 0.45, 0.45, 0.3], dtype=np.float32)
+        self.assertEqual(postprocess.active_runs(act, p), [(1, 3)])
+        evs = postprocess.detect_events(act, np.ones((8, 7), np.float32) / 7, 1000, p)
+        self.assertEqual([(e["start"], e["end"]) for e in evs], [(44, 140)])
+        self.assertEqual(postprocess.active_runs(act, {**p, "thresholdLow": 0.7}), [(2, 2)])
+
+    def test_event_metrics_maximum_matching(self):
+        refs = [(1000, 2000, "Normal"), (1150, 2150, "Normal")]
+        ests = [(1100, 2100, "Normal"), (900, 1900, "Normal")]
+        self.assertEqual(event_metrics.match_events(refs, ests), [(0, 1), (1, 0)])
+        s = event_metrics.event_scores([(refs, ests)], data.CLASSES)
+        self.assertEqual(s["agnostic"]["f1"], 1.0)
+
+
+@unittest.skipUnless(os.path.isdir(os.path.join(DATA, "json")), f"SPRSound not found at {DATA}")
+@unittest.skipUnless(shutil.which("node"), "node not installed")
+class DetectorSmokeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.set_num_threads(1)
+        cls.tmp = tempfile.mkdtemp(prefix="auscult-det-smoke-")
+        run = os.path.join(cls.tmp, "run")
+        with contextlib.redirect_stdout(io.StringIO()):
+            cls.summary = train_detector.main(["--epochs", "1", "--batch-size", "4", "--max-recordings", "12",
+                                               "--max-batches", "2", "--channels", "16,16", "--hidden", "16",
+                                               "--dilations", "1,2", "--seed", "0", "--data", DATA, "--out", run])
+        cls.ckpt = os.path.join(run, "best.pt")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_onnx_matches_pytorch_in_onnxruntime_web(self):
+        self.assertEqual(self.summary["epochsRun"], 1)
+        det, _ = load_detector(self.ckpt)
+        model = detector.ExportDetector(det).eval()
+        path = os.path.join(self.tmp, "det.onnx")
+        export_onnx(model, path, n=20000)
+        ds = data.SPRSound(DATA)
+        b = ds.bases[0]
+        recs = [("full", ds.recording(b)), ("odd", ds.recording(b)[:12345]), ("min", ds.recording(b)[:detector.MIN_SAMPLES])]
+        got = run_onnx_node(path, recs)
+        with torch.no_grad():
+            for name, x in recs:
+                ref = [t[0].numpy() for t in model(torch.from_numpy(x)[None])]
+                for a, r in zip(got[name], ref):
+                    self.assertEqual(a.shape, r.shape)
+                    self.assertLess(float(np.abs(a - r).max()), 1e-4, name)
+                self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(x)))
+
+    def test_chunked_prediction(self):
+        det, _ = load_detector(self.ckpt)
+        model = detector.ExportDetector(det).eval()
+        ds = data.SPRSound(DATA)
+        x = np.concatenate([ds.recording(b) for b in ds.bases[:4]])[:260000]  # > one 30 s chunk
+        a, c, r = detector.predict_recording(model, x)
+        self.assertEqual(len(a), detector.num_output_frames(len(x)))
+        self.assertEqual(c.shape, (len(a), 7))
+        np.testing.assert_allclose(c.sum(1), 1, atol=1e-5)
+        # frames from the first chunk equal a direct run on that chunk
+        s, e, k0, k1 = detector.chunk_plan(len(x))[0]
+        with torch.no_grad():
+            a0 = model(torch.from_numpy(x[s:e])[None])[0][0].numpy()
+        np.testing.assert_allclose(a[k0:k1], a0[k0:k1], atol=1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()
