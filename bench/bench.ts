@@ -11,8 +11,10 @@ import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
 import { modelsForTask } from '../src/inference/manifest';
 import type { Backend } from '../src/inference/runtime';
 import { REPO_ROOT } from '../src/testing/data';
-import type { BenchResult } from './browser/main';
-import { realEventWindows } from './events';
+import { Detector } from '../src/inference/detector';
+import { HeartClassifier } from '../src/inference/heartClassifier';
+import type { BenchResult, RecordingBench } from './browser/main';
+import { longestRecording, realEventWindows } from './events';
 import { timeRuns } from './timing';
 
 const REPS = Number(process.env.BENCH_REPS ?? 30);
@@ -62,6 +64,64 @@ async function browserBench(
   } finally {
     await page.close();
   }
+}
+
+async function browserRecordingBench(
+  browser: Browser,
+  url: string,
+  kind: 'respiratory' | 'heart',
+  backend: Backend,
+  clip: { samples: Float32Array; sampleRate: number },
+): Promise<RecordingBench | string> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    return await page.evaluate(
+      ([k, b, x, rate, reps]) => window.benchRecording(k, b, x, rate, reps),
+      [kind, backend, Array.from(clip.samples), clip.sampleRate, Math.max(5, REPS >> 1)] as [
+        'respiratory' | 'heart',
+        Backend,
+        number[],
+        number,
+        number,
+      ],
+    );
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  } finally {
+    await page.close();
+  }
+}
+
+async function recordingBenches(browser: Browser, url: string): Promise<void> {
+  const store = await openNodeModelStore(MODELS_DIR, 1);
+  const lung = longestRecording('respiratory', 15);
+  const heart = longestRecording('heart', 10);
+  const out: Row[] = [];
+  for (const [kind, rec, target] of [
+    ['respiratory', lung, 300],
+    ['heart', heart, 200],
+  ] as const) {
+    const node = await timeRuns(Math.max(5, REPS >> 1), async () => {
+      if (kind === 'respiratory') await new Detector(store).analyse(rec.clip, 'ensemble');
+      else await new HeartClassifier(store).classify(rec.clip);
+    });
+    const wasm = await browserRecordingBench(browser, url, kind, 'wasm', rec.clip);
+    const webgpu = await browserRecordingBench(browser, url, kind, 'webgpu', rec.clip);
+    const ms = (r: RecordingBench | string) => (typeof r === 'string' ? r : r.timing.medianMs.toFixed(1));
+    out.push({
+      pipeline: kind === 'respiratory' ? 'detect + classify (ensemble)' : 'heart classify',
+      recording: `${rec.name} (${(rec.clip.samples.length / rec.clip.sampleRate).toFixed(1)} s @ ${rec.clip.sampleRate} Hz)`,
+      'node wasm ms': node.medianMs.toFixed(1),
+      'chromium wasm ms': ms(wasm),
+      'chromium webgpu ms': ms(webgpu),
+      'target (wasm)': `≤ ${target}`,
+      result: typeof wasm === 'string' ? '' : wasm.summary,
+    });
+  }
+  console.log('\nWhole recordings: median ms per recording');
+  console.table(out);
 }
 
 async function main(): Promise<void> {
@@ -114,14 +174,16 @@ async function main(): Promise<void> {
     if (typeof wasm === 'string') console.log(`  ${model.id} chromium wasm failed: ${wasm}`);
     if (typeof webgpu === 'string') console.log(`  ${model.id} chromium webgpu failed: ${webgpu}`);
   }
-  await browser.close();
-  await server.close();
 
   console.log(`\nEvent classifiers: median ms per event (2.5 s window), ${REPS} runs; b1 = batch of 1, /ev b16 = batch of ${BATCH} ÷ ${BATCH}`);
   console.table(rows);
   const manifestBytes = readFileSync(path.join(MODELS_DIR, 'manifest.json')).length;
   const total = store.manifest.models.reduce((s, m) => s + m.sizeBytes, 0) + manifestBytes;
   console.log(`All shipped models: ${(total / 1e6).toFixed(2)} MB`);
+
+  await recordingBenches(browser, url);
+  await browser.close();
+  await server.close();
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { eventSampleRange, eventWindows } from '../src/inference/eventWindows';
 import type { ModelEntry } from '../src/inference/manifest';
-import { SPRSOUND_DIR } from '../src/testing/data';
+import { DATA_DIR, SPRSOUND_DIR } from '../src/testing/data';
 
 export function realEventWindows(model: ModelEntry, count: number): Float32Array[] {
   const dir = path.join(SPRSOUND_DIR, 'original-wav');
@@ -23,4 +23,25 @@ export function realEventWindows(model: ModelEntry, count: number): Float32Array
     }
   }
   return windows;
+}
+
+export interface BenchRecording {
+  name: string;
+  clip: { samples: Float32Array; sampleRate: number };
+}
+
+/** A published recording of about `seconds` (the longest not over it, else the shortest over). */
+export function longestRecording(kind: 'respiratory' | 'heart', seconds: number): BenchRecording {
+  const dir = kind === 'respiratory' ? path.join(SPRSOUND_DIR, 'original-wav') : path.join(DATA_DIR, 'heartbeat-sounds-original-wav');
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((name) => {
+      const bytes = readFileSync(path.join(dir, name));
+      const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      return { name, clip: { samples: wav.samples, sampleRate: wav.sampleRate }, duration: wav.durationS };
+    });
+  const fitting = all.filter((r) => r.duration <= seconds + 0.5).sort((a, b) => b.duration - a.duration);
+  const pick = fitting[0] ?? all.sort((a, b) => a.duration - b.duration)[0];
+  return { name: pick.name, clip: pick.clip };
 }

@@ -1,4 +1,7 @@
-// Median-based timing: these 2-core machines are noisy, so one warm-up run and medians.
+// Median-based timing: these 2-core machines are noisy, so warm-up runs and medians.
+
+/** ONNX Runtime settles (allocations, kernel choices) over the first few runs. */
+const WARMUP_RUNS = 5;
 
 export interface Timing {
   medianMs: number;
@@ -13,7 +16,7 @@ export function median(values: number[]): number {
 }
 
 export async function timeRuns(reps: number, fn: () => Promise<void>): Promise<Timing> {
-  await fn();
+  for (let i = 0; i < WARMUP_RUNS; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();

@@ -1,5 +1,7 @@
 // Runs the app's own inference module in the page so the bench can time WASM and WebGPU in Chromium.
+import { Detector } from '../../src/inference/detector';
 import { EventClassifier } from '../../src/inference/eventClassifier';
+import { HeartClassifier } from '../../src/inference/heartClassifier';
 import { parseManifest, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
 import { configureRuntime, type Backend } from '../../src/inference/runtime';
@@ -8,6 +10,7 @@ import { timeRuns, type Timing } from '../timing';
 declare global {
   interface Window {
     benchEventModel(modelId: string, backend: Backend, windows: number[][], reps: number): Promise<BenchResult>;
+    benchRecording(kind: 'respiratory' | 'heart', backend: Backend, samples: number[], sampleRate: number, reps: number): Promise<RecordingBench>;
   }
 }
 
@@ -18,6 +21,13 @@ export interface BenchResult {
   batchSize: number;
 }
 
+export interface RecordingBench {
+  backend: Backend;
+  timing: Timing;
+  /** What the pipeline answered, so a broken model cannot pass as fast. */
+  summary: string;
+}
+
 let manifest: Manifest | undefined;
 
 async function getManifest(): Promise<Manifest> {
@@ -25,10 +35,35 @@ async function getManifest(): Promise<Manifest> {
   return manifest;
 }
 
-window.benchEventModel = async (modelId, backend, windows, reps) => {
+async function openStore(backend: Backend): Promise<ModelStore> {
   configureRuntime({ backends: [backend], wasmThreads: 1, wasmPaths: '/node_modules/onnxruntime-web/dist/' });
   const m = await getManifest();
-  const store = new ModelStore(m, async (file) => new Uint8Array(await (await fetch(`/public/models/${file}`)).arrayBuffer()), [backend]);
+  return new ModelStore(m, async (file) => new Uint8Array(await (await fetch(`/public/models/${file}`)).arrayBuffer()), [backend]);
+}
+
+window.benchRecording = async (kind, backend, samples, sampleRate, reps) => {
+  const store = await openStore(backend);
+  const clip = { samples: Float32Array.from(samples), sampleRate };
+  let summary = '';
+  let used: Backend = backend;
+  const timing = await timeRuns(reps, async () => {
+    if (kind === 'respiratory') {
+      // The whole analysis the app runs: resample, detect, then type the events with both classifiers.
+      const r = await new Detector(store).analyse(clip, 'ensemble');
+      used = r.backend;
+      summary = `${r.events.length} events, verdict ${r.verdict.label}`;
+    } else {
+      const r = await new HeartClassifier(store).classify(clip);
+      used = r.backend;
+      summary = `${r.topPrediction.className} ${r.topPrediction.confidence.toFixed(2)}`;
+    }
+  });
+  return { backend: used, timing, summary };
+};
+
+window.benchEventModel = async (modelId, backend, windows, reps) => {
+  const store = await openStore(backend);
+  const m = store.manifest;
   const model = m.models.find((x) => x.id === modelId);
   if (!model) throw new Error(`no model ${modelId}`);
   const classifier = new EventClassifier(store);
