@@ -197,3 +197,34 @@ describe('readWav on the published SPRSound files', () => {
     expect(createHash('sha256').update(new Uint8Array(int16.buffer)).digest('hex')).toBe(ref.int16Sha256);
   });
 });
+
+describe('readWav on extreme but valid input', () => {
+  it('mixes 96 kHz 8-channel float audio to mono at its own rate', () => {
+    const frames = Array.from({ length: 960 }, (_, i) => Array.from({ length: 8 }, (_c, c) => Math.sin(i / (5 + c)) * 0.5));
+    const wav = readWav(makeWav({ formatTag: 3, bits: 32, channels: 8, rate: 96000, frames }));
+    expect(wav.sampleRate).toBe(96000);
+    expect(wav.channels).toBe(8);
+    expect(wav.samples.length).toBe(960);
+    const expected = frames[100].reduce((a, b) => a + b, 0) / 8;
+    expect(wav.samples[100]).toBeCloseTo(expected, 5);
+  });
+
+  it('reads digital silence and full-scale clipping as they are', () => {
+    const silence = readWav(makeWav({ formatTag: 1, bits: 16, channels: 1, rate: 8000, frames: Array.from({ length: 800 }, () => [0]) }));
+    expect(silence.samples.every((v) => v === 0)).toBe(true);
+    const clipped = readWav(
+      makeWav({ formatTag: 1, bits: 16, channels: 1, rate: 8000, frames: Array.from({ length: 800 }, (_, i) => [i % 2 ? 32767 : -32768]) }),
+    );
+    expect(clipped.samples[0]).toBe(-1);
+    expect(clipped.samples[1]).toBeCloseTo(1, 4);
+  });
+
+  it('reads a one-hour recording when the limit allows it, and refuses it under the default limit', () => {
+    const hour = encodeWav(new Float32Array(8000 * 3600), 8000);
+    const t0 = performance.now();
+    const wav = readWav(hour, { maxDurationS: 2 * 3600 });
+    expect(wav.durationS).toBe(3600);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(() => readWav(hour, { maxDurationS: 30 * 60 })).toThrow(/limit is 30.0 min/);
+  });
+});
