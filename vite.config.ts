@@ -1,12 +1,42 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const MiB = 1024 * 1024;
 
+/**
+ * Content-Security-Policy of the built app: everything from our own origin, nothing else.
+ * 'wasm-unsafe-eval' lets ONNX Runtime compile its WebAssembly; blob: carries the worker-made
+ * audio and spectrogram data; inline styles are Emotion's (MUI). Only in builds: the dev server
+ * needs inline scripts for hot reload.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: data:",
+  "connect-src 'self' blob: data:",
+  "font-src 'self' data:",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+const contentSecurityPolicy: Plugin = {
+  name: 'auscult-csp',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+  ],
+};
+
 export default defineConfig({
   plugins: [
     react(),
+    contentSecurityPolicy,
     VitePWA({
       // Never swap versions under a clinician's feet: the UI asks before reloading (src/pwa/).
       registerType: 'prompt',
