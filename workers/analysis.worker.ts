@@ -6,9 +6,14 @@ import { prepareRecording } from '../src/dsp/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
 import { openBrowserModelStore } from '../src/inference/browserModels';
+import { estimateHeartRate } from '../src/dsp/heartRate';
+import { modelCatalog } from '../src/inference/catalog';
 import { EventClassifier } from '../src/inference/eventClassifier';
+import { eventFeatures } from '../src/inference/eventFeatures';
+import { HeartClassifier } from '../src/inference/heartClassifier';
+import { analyzeRecording } from '../src/inference/recordingAnalysis';
 import type { ModelStore } from '../src/inference/modelStore';
-import type { AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, InferenceStatus, PreparedRecording } from './api';
+import type { AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
 
 let backends: Backend[] = ['webgpu', 'wasm'];
 let store: Promise<ModelStore> | undefined;
@@ -63,6 +68,41 @@ const api: AnalysisWorkerApi = {
 
   async inferenceStatus() {
     return { ...status, notes: [...status.notes] };
+  },
+
+  async modelCatalog() {
+    return modelCatalog((await modelStore()).manifest);
+  },
+
+  async analyzeRecording(clip, options, onProgress) {
+    const result = await analyzeRecording(await modelStore(), clip, options, (p) => {
+      // A proxied callback returns a promise; progress is fire-and-forget.
+      void Promise.resolve(onProgress?.(p)).catch(() => undefined);
+    });
+    status.backend = result.backend;
+    return result;
+  },
+
+  async eventFeatures(clip, span, model) {
+    const map: EventFeatureMap = await eventFeatures(await modelStore(), clip, span, model);
+    return Comlink.transfer(map, [map.data.buffer]);
+  },
+
+  async analyzeHeart(wav) {
+    const clip: AudioClip = readWav(wav);
+    const result = await new HeartClassifier(await modelStore()).classify(clip);
+    status.backend = result.backend;
+    const hr = estimateHeartRate(clip.samples, clip.sampleRate);
+    const analysis: HeartAnalysis = {
+      modelId: result.modelId,
+      backend: result.backend,
+      top: { className: result.topPrediction.className, confidence: result.topPrediction.confidence },
+      predictions: result.predictions.map((p) => ({ className: p.className, confidence: p.confidence })),
+      windows: result.windows.map((w) => ({ start: w.start, end: w.end, className: w.className, confidence: w.confidence })),
+      heartRate: hr.bpm === null ? { bpm: null, reason: hr.reason } : { bpm: hr.bpm, confidence: hr.confidence },
+      analysedAt: Date.now(),
+    };
+    return analysis;
   },
 };
 

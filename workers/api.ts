@@ -19,9 +19,10 @@ export interface DecodedAudio extends AudioClip {
 
 import type { SpectrogramData, SpectrogramKind, SpectrogramParams } from '../src/dsp/spectrogram';
 import type { ClassifyResult, EventSpan } from '../src/inference/eventClassifier';
+import type { EventDecisions } from '../src/inference/decision';
 import type { Backend } from '../src/inference/runtime';
 
-export type { Backend, ClassifyResult, EventSpan };
+export type { Backend, ClassifyResult, EventDecisions, EventSpan };
 
 /** Which backend inference runs on, and why a preferred one was not used. */
 export interface InferenceStatus {
@@ -67,6 +68,160 @@ export interface AnalysisWorkerApi {
   /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
   classifyEvents(clip: AudioClip, spans: EventSpan[], model: string): Promise<ClassifyResult>;
   inferenceStatus(): Promise<InferenceStatus>;
+  /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
+  modelCatalog(): Promise<ModelCatalog>;
+  /**
+   * The clinician's analysis of one recording: the detector finds the events and the record verdict,
+   * then the chosen event model(s) classify every event (each class's probability, each model's vote),
+   * and the annotated reference events too when `referenceSpans` is given (for the challenge metrics).
+   * `onProgress` is a Comlink.proxy callback.
+   */
+  analyzeRecording(clip: AudioClip, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
+  /** The model's input spectrogram (`features` output) for the first window of one event. */
+  eventFeatures(clip: AudioClip, span: EventSpan, model: string): Promise<EventFeatureMap>;
+  /**
+   * Heart mode: the heart-sound classifier (per-window and whole-record) and the heart rate, on the
+   * recording at its native rate (the playback WAV), exactly as the model was validated.
+   */
+  analyzeHeart(wav: ArrayBuffer): Promise<HeartAnalysis>;
+}
+
+export interface AnalyzeOptions {
+  /** 'resnet18', 'vgg16', an ensemble id or a model id. */
+  eventModel: string;
+  detectorId?: string;
+  /** Annotated events (ms) to classify as well: Tasks 1-1 / 1-2 of the dataset metrics. */
+  referenceSpans?: EventSpan[];
+}
+
+export interface AnalysisProgress {
+  stage: 'models' | 'detecting' | 'classifying' | 'reference' | 'done';
+  /** 0..1 over the whole analysis. */
+  fraction: number;
+  message: string;
+}
+
+/** One model's opinion on one event. */
+export interface ModelVote {
+  modelId: string;
+  label: string;
+  confidence: number;
+  /** Probabilities in label-table (EVENT_CLASSES) order. */
+  probs: number[];
+}
+
+/** A timeline event with what the models said about it. */
+export interface AnalysedEvent extends TimedEvent {
+  id: string;
+  /** The chosen model's (or the ensemble's) probability per class, in label-table order. */
+  probs?: number[];
+  /** Each event model's vote, and the detector's own frame-class vote. */
+  votes?: ModelVote[];
+  /** Detector: mean frame activity over the event (0..1). */
+  activity?: number;
+  /** The event classifier choice that typed it ('ensemble', 'resnet18', …). */
+  model?: string;
+  /** Boundaries changed or added by the clinician. */
+  edited?: boolean;
+  added?: boolean;
+  /** The label was set by the clinician, not by a model. */
+  labelByClinician?: boolean;
+}
+
+export interface VerdictResult {
+  /** Normal / CAS / DAS / CAS & DAS / Poor Quality */
+  label: string;
+  confidence: number;
+  /** The record head's probabilities, in `recordClasses` order, when the detector has one. */
+  recordProbs?: number[];
+  recordClasses?: string[];
+  /** How the detector decides: 'head' (record head) or 'rules' (from the events). */
+  method?: string;
+}
+
+export interface ReferenceClassification {
+  label: string;
+  confidence: number;
+  probs: number[];
+}
+
+export interface RecordingAnalysis {
+  /** null when the manifest has no detector: no events, no verdict. */
+  detectorId: string | null;
+  eventModel: string;
+  /** The event models that voted (manifest ids). */
+  eventModels: string[];
+  backend: Backend;
+  durationMs: number;
+  events: AnalysedEvent[];
+  verdict: VerdictResult | null;
+  /** Classifications of the annotated events, in the order given. */
+  reference?: ReferenceClassification[];
+  /** How the chosen model's probabilities became labels (manifest rules chosen on validation patients). */
+  decisions?: EventDecisions;
+  /** Each event model's own rules, by model id (for its vote). */
+  modelDecisions?: Record<string, EventDecisions>;
+  /** e.g. why there are no events. */
+  notes: string[];
+  /** ms since the epoch */
+  analysedAt: number;
+  /** Wall time of the analysis in the worker, ms. */
+  elapsedMs: number;
+}
+
+/** Frequency-major [nFreq][nTime] values of the model's normalised input spectrogram. */
+export interface EventFeatureMap {
+  modelId: string;
+  nFreq: number;
+  nTime: number;
+  data: Float32Array;
+  /** Frequency range the bins cover, Hz (from the manifest's feature description). */
+  fMinHz?: number;
+  fMaxHz?: number;
+  /** Seconds of audio the window covers; `tiled` when the event was shorter and repeated. */
+  windowS: number;
+  tiled: boolean;
+}
+
+export interface ModelVersion {
+  id: string;
+  task: string;
+  architecture?: string;
+  file: string;
+  sha256: string;
+  commit?: string;
+}
+
+export interface EventModelChoice {
+  /** What analyzeRecording's `eventModel` takes: 'resnet18', 'vgg16' or an ensemble id. */
+  id: string;
+  label: string;
+  members: string[];
+  /** The manifest's held-out Task 1-2 score, if it has one. */
+  score?: number;
+}
+
+export interface ModelCatalog {
+  eventChoices: EventModelChoice[];
+  defaultEventChoice: string;
+  /** Why that default (e.g. "the ensemble scores 0.81 vs 0.77 on held-out patients"). */
+  defaultReason: string;
+  detectorId: string | null;
+  heartModelId: string | null;
+  models: ModelVersion[];
+  /** Each event model's decision rules, by model id. */
+  modelDecisions: Record<string, EventDecisions>;
+}
+
+export interface HeartAnalysis {
+  modelId: string;
+  backend: Backend;
+  top: { className: string; confidence: number };
+  /** Every heart class, in the label table's order. */
+  predictions: { className: string; confidence: number }[];
+  windows: { start: number; end: number; className: string; confidence: number }[];
+  heartRate: { bpm: number; confidence: number } | { bpm: null; reason: string };
+  analysedAt: number;
 }
 
 /** An event on the timeline; times in seconds from the start of the recording. */

@@ -2,6 +2,7 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, useState } from 'react';
+import { droppedFiles } from './dropFiles';
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -36,8 +37,10 @@ export function DropOverlay({ onFiles }: { onFiles: (files: File[]) => void }) {
       e.preventDefault();
       depth.current = 0;
       setActive(false);
-      const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) onFilesRef.current(files);
+      if (!e.dataTransfer) return;
+      void droppedFiles(e.dataTransfer).then((files) => {
+        if (files.length) onFilesRef.current(files);
+      });
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -67,7 +70,7 @@ export function DropOverlay({ onFiles }: { onFiles: (files: File[]) => void }) {
       }}
     >
       <Typography variant="h4" sx={{ color: '#fff', fontWeight: 700, textAlign: 'center', px: 2 }}>
-        Drop audio files to open them
+        Drop audio files or folders to open them
         <Typography component="span" sx={{ display: 'block', mt: 1, fontSize: '1.1rem' }}>
           WAV, FLAC, MP3, Ogg, M4A — and SPRSound .json annotations
         </Typography>

@@ -25,6 +25,18 @@ export interface RecordingListProps {
   onDismissProblem: (id: string) => void;
 }
 
+/** One line on where the recording's analysis stands: queued, running, its verdict, or failed. */
+export function analysisSummary(rec: LoadedRecording): string {
+  const heart = rec.mode === 'heart';
+  const state = heart ? rec.heartState : rec.analysisState;
+  if (state?.status === 'queued') return 'Queued for analysis';
+  if (state?.status === 'running') return `Analysing… ${Math.round(state.progress.fraction * 100)}%`;
+  if (state?.status === 'error') return 'Analysis failed';
+  if (heart) return rec.heart ? `Heart: ${rec.heart.top.className} ${Math.round(rec.heart.top.confidence * 100)}%` : '';
+  if (rec.analysis?.verdict) return `${rec.analysis.verdict.label} ${Math.round(rec.analysis.verdict.confidence * 100)}%${rec.edited ? ' · edited' : ''}`;
+  return '';
+}
+
 const SOURCE_CHIP: Record<LoadedRecording['source'], string | undefined> = {
   file: undefined,
   microphone: 'Recorded',
@@ -92,9 +104,18 @@ export const RecordingList = memo(function RecordingList(p: RecordingListProps) 
                         {chip && <Chip size="small" label={chip} color={rec.source === 'recovered' ? 'warning' : 'default'} />}
                       </Stack>
                     }
-                    secondary={`${formatDuration(rec.durationS)} · ${formatRate(rec.nativeRate)} · ${formatChannels(rec.channels)}${
-                      rec.events.length ? ` · ${rec.events.length} events` : ''
-                    }`}
+                    secondary={
+                      <>
+                        {`${formatDuration(rec.durationS)} · ${formatRate(rec.nativeRate)} · ${formatChannels(rec.channels)}${
+                          rec.events.length && rec.mode !== 'heart' ? ` · ${rec.events.length} events` : ''
+                        }`}
+                        {analysisSummary(rec) && (
+                          <Typography component="span" variant="body2" data-testid="recording-status" sx={{ display: 'block', fontWeight: 600, color: 'text.primary' }}>
+                            {analysisSummary(rec)}
+                          </Typography>
+                        )}
+                      </>
+                    }
                   />
                 </ListItemButton>
               </ListItem>

@@ -11,6 +11,7 @@ import { FolderOpenIcon, HelpIcon, MicIcon } from './icons';
 
 export interface TopBarProps {
   onOpen: () => void;
+  onOpenFolder: () => void;
   onRecord: () => void;
   onHelp: () => void;
 }
@@ -29,7 +30,7 @@ function useOnline(): boolean {
   return online;
 }
 
-export function TopBar({ onOpen, onRecord, onHelp }: TopBarProps) {
+export function TopBar({ onOpen, onOpenFolder, onRecord, onHelp }: TopBarProps) {
   const online = useOnline();
   return (
     <AppBar position="sticky" elevation={0}>
@@ -39,13 +40,18 @@ export function TopBar({ onOpen, onRecord, onHelp }: TopBarProps) {
           Auscult
         </Typography>
         <Typography variant="body2" sx={{ opacity: 0.85, display: { xs: 'none', md: 'block' } }}>
-          Lung &amp; heart sound viewer
+          Lung &amp; heart sound analysis
         </Typography>
         {!online && <Chip size="small" label="Offline" sx={{ bgcolor: '#fff', color: 'primary.main', fontWeight: 700 }} />}
         <Box sx={{ flex: 1 }} />
         <Button color="inherit" variant="outlined" startIcon={<FolderOpenIcon />} onClick={onOpen}>
           Open files
         </Button>
+        <Tooltip title="Open every recording (and SPRSound .json annotation) in a folder">
+          <Button color="inherit" variant="outlined" onClick={onOpenFolder} sx={{ display: { xs: 'none', sm: 'inline-flex' } }}>
+            Open folder
+          </Button>
+        </Tooltip>
         <Button color="inherit" variant="outlined" startIcon={<MicIcon />} onClick={onRecord}>
           Record
         </Button>

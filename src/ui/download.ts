@@ -12,3 +12,15 @@ export function downloadWav(recording: LoadedRecording): void {
   // Revoked later: some browsers start the download asynchronously.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Saves text (JSON, CSV) under `fileName` through the browser's download. */
+export function downloadText(fileName: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -8,7 +8,7 @@ import Stack from '@mui/material/Stack';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LoadedRecording } from '../../audio/recording';
 import { DownloadIcon } from '../icons';
 import { BreakableName } from '../BreakableName';
@@ -18,9 +18,10 @@ import { SPECTROGRAM_GRADIENT_CSS } from './colorMap';
 import { SPECTROGRAM_DISPLAY_RANGE_DB } from './displayScale';
 import { Legend } from './Legend';
 import { Transport } from './Transport';
-import { useTimelineKeys } from './useTimelineKeys';
+import { useTimelineKeys, type TimelineKeyActions } from './useTimelineKeys';
+import { LANE_HEIGHT } from './regions';
 import { FrequencyAxis } from './FrequencyAxis';
-import { SPECTROGRAM_HEIGHT, SPECTROGRAM_TOP, useWaveSurfer } from './useWaveSurfer';
+import { SPECTROGRAM_HEIGHT, SPECTROGRAM_TOP, useWaveSurfer, type TimelineOverlay, type WaveSurferControls } from './useWaveSurfer';
 import { ZOOM_STEP } from './zoom';
 
 /** Chest sounds mostly lie below 1–2 kHz; narrower ranges give that band more of the height. */
@@ -29,20 +30,41 @@ const SPECTROGRAM_RANGES_HZ = [2000, 1000];
 export interface TimelineViewProps {
   recording: LoadedRecording;
   onShowShortcuts: () => void;
+  overlay: TimelineOverlay;
+  /** Event stepping and editing keys, added to the timeline's own. */
+  eventKeys?: Pick<TimelineKeyActions, 'stepEvent' | 'playSelected' | 'deleteSelected' | 'addEvent' | 'clearSelection'>;
+  /** Hands the playback controls to the panels beside the timeline (table rows play events). */
+  onControls?: (controls: WaveSurferControls) => void;
+  /** Shown in the header, e.g. the lung / heart switch. */
+  headerExtra?: ReactNode;
 }
 
-export const TimelineView = memo(function TimelineView({ recording, onShowShortcuts }: TimelineViewProps) {
+export const TimelineView = memo(function TimelineView({ recording, onShowShortcuts, overlay, eventKeys, onControls, headerExtra }: TimelineViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const nyquist = recording.prepared.display.sampleRate / 2;
   const [maxHz, setMaxHz] = useState(nyquist);
-  const [view, controls] = useWaveSurfer(containerRef, recording, maxHz);
+  const [view, controls] = useWaveSurfer(containerRef, recording, maxHz, overlay);
   const zoomIn = () => controls.zoomTo(view.pxPerSec * ZOOM_STEP);
   const zoomOut = () => controls.zoomTo(view.pxPerSec / ZOOM_STEP);
+  const controlsRef = useRef(controls);
+  controlsRef.current = controls;
+  useEffect(() => {
+    // Stable forwarding functions: the panels keep one object for the recording's lifetime.
+    onControls?.({
+      playPause: () => controlsRef.current.playPause(),
+      playRange: (s, e) => controlsRef.current.playRange(s, e),
+      seekTo: (t) => controlsRef.current.seekTo(t),
+      currentTime: () => controlsRef.current.currentTime(),
+      zoomTo: (px, x) => controlsRef.current.zoomTo(px, x),
+      skip: (s) => controlsRef.current.skip(s),
+    });
+  }, [onControls]);
 
   useTimelineKeys(
-    { playPause: controls.playPause, zoomIn, zoomOut, zoomFit: () => controls.zoomTo(0), skip: controls.skip },
+    { playPause: controls.playPause, zoomIn, zoomOut, zoomFit: () => controls.zoomTo(0), skip: controls.skip, ...eventKeys },
     view.ready,
   );
+  const hasLane = Boolean(overlay.layers.reference);
 
   // Ctrl/⌘ + wheel zooms around the pointer; a plain wheel keeps scrolling the page.
   const wheelZoom = useRef(controls.zoomTo);
@@ -74,8 +96,9 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
             {formatDuration(recording.durationS)}
           </Box>
         </Typography>
+        {headerExtra && <Box sx={{ ml: 'auto' }}>{headerExtra}</Box>}
         {recording.source !== 'file' && (
-          <Button size="small" startIcon={<DownloadIcon />} onClick={() => downloadWav(recording)} sx={{ ml: 'auto' }}>
+          <Button size="small" startIcon={<DownloadIcon />} onClick={() => downloadWav(recording)} sx={{ ml: headerExtra ? 0 : 'auto' }}>
             Download WAV
           </Button>
         )}
@@ -101,7 +124,32 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
       <Box sx={{ position: 'relative', px: 2 }}>
         {!view.ready && <LinearProgress aria-label="Drawing the waveform" sx={{ position: 'absolute', left: 16, right: 16, top: 0 }} />}
         {view.spectrogramReady && <FrequencyAxis maxHz={maxHz} top={SPECTROGRAM_TOP} height={SPECTROGRAM_HEIGHT} />}
-        <Box ref={containerRef} data-testid="timeline" data-ready={view.ready} data-spectrogram-ready={view.spectrogramReady} sx={{ minHeight: 344, cursor: 'text' }} />
+        {view.ready && hasLane && (
+          <Box
+            aria-hidden
+            sx={{
+              position: 'absolute',
+              right: 20,
+              top: SPECTROGRAM_TOP + SPECTROGRAM_HEIGHT + 6,
+              zIndex: 6,
+              pointerEvents: 'none',
+              font: '600 11px/16px system-ui, sans-serif',
+              color: '#1d2b30',
+              bgcolor: 'rgba(255,255,255,0.6)',
+              px: 0.5,
+              borderRadius: 0.5,
+            }}
+          >
+            Annotation
+          </Box>
+        )}
+        <Box
+          ref={containerRef}
+          data-testid="timeline"
+          data-ready={view.ready}
+          data-spectrogram-ready={view.spectrogramReady}
+          sx={{ minHeight: 344 + (hasLane ? LANE_HEIGHT : 0), cursor: 'text' }}
+        />
       </Box>
       <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 1 }}>
         <Typography variant="body2" color="text.secondary">
@@ -141,7 +189,13 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
         </Alert>
       ))}
       <Divider />
-      <Legend events={recording.events} source={recording.eventsSource} />
+      <Legend
+        events={overlay.layers.heart ? [] : recording.events}
+        reference={recording.reference?.events}
+        heart={overlay.layers.heart}
+        source={recording.eventsSource}
+        agreement={overlay.layers.agreement?.counts}
+      />
     </Paper>
   );
 });

@@ -8,6 +8,12 @@ export interface TimelineKeyActions {
   zoomOut: () => void;
   zoomFit: () => void;
   skip: (seconds: number) => void;
+  /** Event editing and stepping (present when the recording has events to work on). */
+  stepEvent?: (direction: -1 | 1) => void;
+  playSelected?: () => void;
+  deleteSelected?: () => void;
+  addEvent?: () => void;
+  clearSelection?: () => void;
 }
 
 export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
@@ -17,7 +23,13 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
   { keys: '0', action: 'Fit the whole recording' },
   { keys: '← / →', action: 'Back / forward 0.5 s (with Shift: 5 s)' },
   { keys: 'Ctrl/⌘ + mouse wheel', action: 'Zoom around the pointer' },
-  { keys: 'Click', action: 'Seek; click an event to play just that event' },
+  { keys: 'Click', action: 'Seek; click an event to play just that event and select it' },
+  { keys: '↑ / ↓', action: 'Previous / next event: select it and play it' },
+  { keys: 'Enter', action: 'Play the selected event again' },
+  { keys: 'A', action: 'Add an event at the playback cursor (1 s; drag its edges to fit)' },
+  { keys: 'Delete / Backspace', action: 'Delete the selected event' },
+  { keys: 'Drag an event edge', action: 'Change its start or end; it is classified again' },
+  { keys: 'Esc', action: 'Clear the event selection' },
   { keys: '?', action: 'Show these shortcuts' },
 ];
 
@@ -62,6 +74,33 @@ export function useTimelineKeys(actions: TimelineKeyActions, enabled: boolean): 
         case 'ArrowRight':
           e.preventDefault();
           a.skip((e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 5 : 0.5));
+          return;
+        case 'ArrowUp':
+        case 'ArrowDown':
+          if (!a.stepEvent) return;
+          e.preventDefault();
+          a.stepEvent(e.key === 'ArrowUp' ? -1 : 1);
+          return;
+        case 'Enter':
+          // Enter on a focused button or link keeps its own meaning.
+          if (!a.playSelected || (e.target instanceof HTMLElement && e.target.closest('button, a, [role="button"]'))) return;
+          e.preventDefault();
+          a.playSelected();
+          return;
+        case 'Delete':
+        case 'Backspace':
+          if (!a.deleteSelected) return;
+          e.preventDefault();
+          a.deleteSelected();
+          return;
+        case 'a':
+        case 'A':
+          if (!a.addEvent) return;
+          e.preventDefault();
+          a.addEvent();
+          return;
+        case 'Escape':
+          a.clearSelection?.();
           return;
       }
     };

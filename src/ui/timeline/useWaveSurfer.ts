@@ -8,7 +8,7 @@ import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
 import type { LoadedRecording } from '../../audio/recording';
 import { SPECTROGRAM_COLOR_MAP } from './colorMap';
 import { robustPeak } from './displayScale';
-import { showEvents } from './regions';
+import { highlightRegions, LANE_HEIGHT, showRegions, type RegionLayers } from './regions';
 import { afterNextPaint, nextTask } from '../scheduling';
 import { spectrogramDataUrl } from './spectrogramData';
 import { rulerOptions } from './ruler';
@@ -35,16 +35,39 @@ export interface WaveSurferView {
 
 export interface WaveSurferControls {
   playPause: () => void;
+  /** Plays [start, end) and scrolls it into view when zoomed in. */
+  playRange: (start: number, end: number) => void;
+  seekTo: (seconds: number) => void;
+  /** Where the playback cursor is now (s). */
+  currentTime: () => number;
   /** Zoom keeping the time under `anchorX` (px from the view's left edge) in place. */
   zoomTo: (pxPerSec: number, anchorX?: number) => void;
   skip: (seconds: number) => void;
+}
+
+/** What the timeline draws over the audio, and what it reports back. */
+export interface TimelineOverlay {
+  layers: RegionLayers;
+  selectedId?: string;
+  hoveredId?: string;
+  /** A predicted event was clicked (it also plays). */
+  onEventClick: (id: string) => void;
+  /** A predicted event's edge was dragged to a new place. */
+  onEventResized: (id: string, start: number, end: number) => void;
+  onHover: (id: string | undefined) => void;
 }
 
 export function useWaveSurfer(
   container: RefObject<HTMLDivElement | null>,
   recording: LoadedRecording,
   spectrogramMaxHz: number,
+  overlay: TimelineOverlay,
 ): [WaveSurferView, WaveSurferControls] {
+  const overlayRef = useRef(overlay);
+  overlayRef.current = overlay;
+  // The reference lane: a spacer at the end of wavesurfer's scrolling wrapper (so it zooms and
+  // scrolls with the audio) in which the annotated events are drawn.
+  const laneRef = useRef<HTMLDivElement | null>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
   const [spectrogramUrl, setSpectrogramUrl] = useState<string>();
@@ -88,10 +111,16 @@ export function useWaveSurfer(
       });
       wsRef.current = ws;
       regionsRef.current = regions;
+      const lane = document.createElement('div');
+      lane.setAttribute('part', 'reference-lane');
+      Object.assign(lane.style, { height: `${LANE_HEIGHT}px`, background: '#eef2f3', borderTop: '1px solid #c9d3d6', display: 'none' });
+      ws.getWrapper().appendChild(lane);
+      laneRef.current = lane;
       disposers.push(() => {
         ws.destroy();
         wsRef.current = null;
         regionsRef.current = null;
+        laneRef.current = null;
       });
       disposers.push(...subscribe(ws, regions, el));
 
@@ -163,6 +192,8 @@ export function useWaveSurfer(
         maxCanvasWidth: 4000,
       }),
     );
+    // The plugin appends its canvas to the wrapper: keep the reference lane under it.
+    if (laneRef.current) ws.getWrapper().appendChild(laneRef.current);
     const subs = [
       spectrogram.on('ready', () => startTransition(() => setView((v) => (v.spectrogramReady ? v : { ...v, spectrogramReady: true })))),
       spectrogram.on('error', (e) => setView((v) => ({ ...v, error: `The spectrogram could not be drawn: ${e.message}` }))),
@@ -199,17 +230,40 @@ export function useWaveSurfer(
         // Without this the click would also reach the waveform and seek to the click position.
         e.stopPropagation();
         region.play(true);
+        if (region.element?.getAttribute('data-lane') === 'prediction') overlayRef.current.onEventClick(region.id);
+      }),
+      regions.on('region-updated', (region) => {
+        if (region.element?.getAttribute('data-lane') === 'prediction') overlayRef.current.onEventResized(region.id, region.start, region.end);
       }),
     ];
   }
 
+  const { layers } = overlay;
   useEffect(() => {
     const regions = regionsRef.current;
-    if (view.ready && regions) showEvents(regions, recording.events, recording.durationS, WAVEFORM_HEIGHT);
-  }, [view.ready, recording.events, recording.durationS]);
+    if (!view.ready || !regions) return;
+    if (laneRef.current) laneRef.current.style.display = layers.reference ? 'block' : 'none';
+    showRegions(regions, layers, recording.durationS, WAVEFORM_HEIGHT, { onHover: (id) => overlayRef.current.onHover(id) });
+    highlightRegions(regions, overlayRef.current.selectedId, overlayRef.current.hoveredId);
+  }, [view.ready, layers, recording.durationS]);
+
+  useEffect(() => {
+    const regions = regionsRef.current;
+    if (view.ready && regions) highlightRegions(regions, overlay.selectedId, overlay.hoveredId);
+  }, [view.ready, overlay.selectedId, overlay.hoveredId]);
 
   const controls: WaveSurferControls = {
     playPause: () => void wsRef.current?.playPause().catch(() => undefined),
+    playRange: (start, end) => {
+      const ws = wsRef.current;
+      if (!ws) return;
+      void ws.play(start, end).catch(() => undefined);
+    },
+    seekTo: (t) => {
+      const ws = wsRef.current;
+      if (ws) ws.setTime(Math.max(0, Math.min(t, recording.durationS)));
+    },
+    currentTime: () => wsRef.current?.getCurrentTime() ?? 0,
     skip: (s) => wsRef.current?.skip(s),
     zoomTo: (px, anchorX) => {
       const ws = wsRef.current;

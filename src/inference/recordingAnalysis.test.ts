@@ -1,0 +1,90 @@
+// The worker's clinician analysis on a real SPRSound recording, with the shipped ONNX models in
+// onnxruntime-web (Node): detector events, each classified by every event model, the annotated
+// events classified too, and the model-input spectrogram of an event.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openNodeModelStore } from '../../cli/nodeModels';
+import type { AnalysisProgress } from '../../workers/api';
+import { parseSprsoundAnnotation } from '../audio/annotations';
+import { readWav } from '../audio/wav';
+import { EVENT_CLASSES } from '../labels';
+import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { decideClass } from './decision';
+import { DETECTOR_TASK } from './detector';
+import { EVENT_TASK } from './eventClassifier';
+import { eventFeatures } from './eventFeatures';
+import { modelsForTask } from './manifest';
+import { analyzeRecording, mergeEvents } from './recordingAnalysis';
+
+const BASE = '41251473_2.7_1_p1_2489';
+
+describe('analyzeRecording (real models, Node)', async () => {
+  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+  const bytes = readFileSync(path.join(SPRSOUND_DIR, 'original-wav', `${BASE}.wav`));
+  const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  const clip = { samples: wav.samples, sampleRate: wav.sampleRate };
+  const annotation = parseSprsoundAnnotation(readFileSync(path.join(SPRSOUND_DIR, 'json', `${BASE}.json`), 'utf8'));
+  const hasDetector = modelsForTask(store.manifest, DETECTOR_TASK).length > 0;
+  const members = modelsForTask(store.manifest, EVENT_TASK).map((m) => m.id);
+  const choice = store.manifest.ensembles?.[0]?.id ?? 'resnet18';
+
+  it('detects events, gives each one every class probability and each model vote, and classifies the annotated events', async () => {
+    const progress: AnalysisProgress[] = [];
+    const spans = annotation.events.map((e) => ({ startMs: Math.round(e.start * 1000), endMs: Math.round(e.end * 1000) }));
+    const result = await analyzeRecording(store, clip, { eventModel: choice, referenceSpans: spans }, (p) => progress.push(p));
+    expect(progress.at(-1)).toMatchObject({ stage: 'done', fraction: 1 });
+    expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((a, b) => a - b));
+    expect(result.reference).toHaveLength(annotation.events.length);
+    for (const r of result.reference!) {
+      expect(r.probs).toHaveLength(EVENT_CLASSES.length);
+      expect(r.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    if (!hasDetector) {
+      expect(result.events).toEqual([]);
+      expect(result.verdict).toBeNull();
+      return;
+    }
+    expect(result.detectorId).not.toBeNull();
+    expect(['Normal', 'CAS', 'DAS', 'CAS & DAS', 'Poor Quality']).toContain(result.verdict!.label);
+    for (const e of result.events) {
+      expect(e.end).toBeGreaterThan(e.start);
+      expect(e.probs).toHaveLength(EVENT_CLASSES.length);
+      expect(e.probs!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      // The label follows the manifest's decision rule for the choice (chosen on validation patients).
+      expect(e.label).toBe(decideClass(e.probs!, EVENT_CLASSES.map((c) => c.name), result.decisions!.task12));
+      expect(e.confidence).toBeCloseTo(e.probs![EVENT_CLASSES.findIndex((c) => c.name === e.label)], 6);
+      const modelVotes = e.votes!.filter((v) => !v.modelId.endsWith('(detector)'));
+      expect(modelVotes.map((v) => v.modelId).sort()).toEqual(result.eventModels.slice().sort());
+      expect(e.votes!.some((v) => v.modelId.endsWith('(detector)'))).toBe(true);
+      // The ensemble's probabilities are the mean of its members'.
+      if (modelVotes.length > 1) {
+        e.probs!.forEach((p, k) => expect(p).toBeCloseTo(modelVotes.reduce((s, v) => s + v.probs[k], 0) / modelVotes.length, 5));
+      }
+    }
+    expect(result.eventModels.every((m) => members.includes(m))).toBe(true);
+    expect(Object.keys(result.modelDecisions!).sort()).toEqual(members.slice().sort());
+  });
+
+  it('returns the spectrogram the model saw for one event ([F, T], finite)', async () => {
+    const e = annotation.events[0];
+    const map = await eventFeatures(store, clip, { startMs: e.start * 1000, endMs: e.end * 1000 }, 'resnet18');
+    expect(map.modelId).toMatch(/^resnet18/);
+    expect(map.nFreq).toBeGreaterThan(10);
+    expect(map.nTime).toBeGreaterThan(10);
+    expect(map.data).toHaveLength(map.nFreq * map.nTime);
+    expect(map.data.every(Number.isFinite)).toBe(true);
+    expect(map.tiled).toBe(e.end - e.start < map.windowS);
+  });
+
+  it('merges detector events without a classifier as the detector typed them', () => {
+    const events = mergeEvents(
+      { modelId: 'det', classes: ['Normal', 'Wheeze'], events: [{ start: 100, end: 900, type: 'Wheeze', confidence: 0.6, activity: 0.8, probs: [0.25, 0.75] }] },
+      null,
+      'ensemble',
+    );
+    expect(events).toEqual([
+      expect.objectContaining({ id: 'ev-1', start: 0.1, end: 0.9, label: 'Wheeze', confidence: 0.6, activity: 0.8, probs: [0.25, 0, 0.75, 0, 0, 0, 0] }),
+    ]);
+  });
+});

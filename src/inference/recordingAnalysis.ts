@@ -1,0 +1,145 @@
+// The clinician's analysis of one recording, run in the worker: the detector (events + record
+// verdict), then the chosen event classifier(s) on every detected event so each event carries every
+// class's probability and each model's vote, then (optionally) the annotated reference events for the
+// challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
+import type {
+  AnalysedEvent,
+  AnalysisProgress,
+  AnalyzeOptions,
+  AudioClip,
+  ModelVote,
+  RecordingAnalysis,
+  ReferenceClassification,
+} from '../../workers/api';
+import { resample } from '../dsp/resample';
+import { EVENT_NAMES as TABLE, toTableOrder, vote } from '../analysis/classes';
+import { Detector, DETECTOR_TASK, type DetectionResult } from './detector';
+import { EventClassifier, EVENT_TASK, type ClassifyResult, type EventSpan } from './eventClassifier';
+import type { EventDecisions } from './decision';
+import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
+import type { ModelStore } from './modelStore';
+import type { Backend } from './runtime';
+
+/**
+ * Merges the detector's events with the classifiers' predictions. The label is the classifiers'
+ * (they are trained on event clips and type events better than the detector's frame classes); the
+ * detector's own type stays visible as one more vote.
+ */
+export function mergeEvents(
+  detection: Pick<DetectionResult, 'events' | 'classes' | 'modelId'>,
+  classified: ClassifyResult | null,
+  eventModel: string,
+  modelDecisions: Record<string, EventDecisions> = {},
+): AnalysedEvent[] {
+  return detection.events.map((e, i) => {
+    const detectorProbs = toTableOrder(e.probs, detection.classes);
+    const detectorVote: ModelVote = { ...vote(`${detection.modelId} (detector)`, detectorProbs), label: e.type };
+    const start = e.start / 1000;
+    const end = e.end / 1000;
+    const id = `ev-${i + 1}`;
+    if (!classified) {
+      return { id, start, end, label: e.type, confidence: e.confidence, probs: detectorProbs, votes: [detectorVote], activity: e.activity, model: detection.modelId };
+    }
+    const p = classified.predictions[i];
+    const probs = toTableOrder(p.probs, classified.classes);
+    const votes = [...Object.entries(p.perModel).map(([id, pm]) => vote(id, toTableOrder(pm, classified.classes), modelDecisions[id])), detectorVote];
+    // The label follows the choice's decision rule (the classifier applied it).
+    return { id, start, end, label: p.label, confidence: probs[TABLE.indexOf(p.label)], probs, votes, activity: e.activity, model: eventModel };
+  });
+}
+
+export function referenceFrom(classified: ClassifyResult): ReferenceClassification[] {
+  return classified.predictions.map((p) => {
+    const probs = toTableOrder(p.probs, classified.classes);
+    return { label: p.label, confidence: probs[TABLE.indexOf(p.label)], probs };
+  });
+}
+
+/** Every event model's own decision rules, by model id. */
+export function modelDecisionsOf(manifest: Manifest): Record<string, EventDecisions> {
+  return Object.fromEntries(modelsForTask(manifest, EVENT_TASK).map((m) => [m.id, decisionsFor(manifest, m.id, [m])]));
+}
+
+export async function analyzeRecording(
+  store: ModelStore,
+  clip: AudioClip,
+  options: AnalyzeOptions,
+  onProgress: (p: AnalysisProgress) => void = () => undefined,
+): Promise<RecordingAnalysis> {
+  const t0 = performance.now();
+  const notes: string[] = [];
+  const classifier = new EventClassifier(store);
+  const members = modelsForTask(store.manifest, EVENT_TASK).length ? resolveModelChoice(store.manifest, EVENT_TASK, options.eventModel) : [];
+  const hasDetector = modelsForTask(store.manifest, DETECTOR_TASK).length > 0;
+  const modelDecisions = modelDecisionsOf(store.manifest);
+  let backend: Backend = 'wasm';
+  let detection: DetectionResult | null = null;
+  // One resampling to the event models' rate, shared by both classification passes.
+  const rate = members[0]?.sampleRate ?? clip.sampleRate;
+  const atRate: AudioClip = clip.sampleRate === rate ? clip : { samples: resample(clip.samples, clip.sampleRate, rate), sampleRate: rate };
+
+  onProgress({ stage: 'models', fraction: 0.05, message: 'Loading the models' });
+  if (hasDetector) {
+    onProgress({ stage: 'detecting', fraction: 0.1, message: 'Finding respiratory events' });
+    const detector = new Detector(store, options.detectorId);
+    try {
+      detection = await detector.analyse(clip, options.eventModel);
+    } catch (e) {
+      // A WebGPU failure mid-run: the store switches to WASM and the detector runs again once.
+      if ((await store.session(detector.entry as unknown as ModelEntry)).backend === 'wasm') throw e;
+      await store.fallBackToWasm(`WebGPU failed while detecting events (${e instanceof Error ? e.message : String(e)}); using WASM`);
+      detection = await new Detector(store, options.detectorId).analyse(clip, options.eventModel);
+    }
+    backend = detection.backend;
+  } else {
+    notes.push('This version of Auscult has no event detector model, so no events were detected; annotated events are still classified.');
+  }
+
+  let events: AnalysedEvent[] = [];
+  if (detection) {
+    let classified: ClassifyResult | null = null;
+    if (detection.events.length && members.length) {
+      onProgress({ stage: 'classifying', fraction: 0.55, message: `Classifying ${detection.events.length} events` });
+      classified = await classifier.classify(atRate, detection.events.map((e) => ({ startMs: e.start, endMs: e.end })), options.eventModel);
+      backend = classified.backend;
+    }
+    events = mergeEvents(detection, classified, options.eventModel, modelDecisions);
+  }
+
+  let reference: ReferenceClassification[] | undefined;
+  const spans: EventSpan[] = (options.referenceSpans ?? []).filter((s) => s.endMs > s.startMs);
+  if (spans.length && members.length) {
+    onProgress({ stage: 'reference', fraction: 0.85, message: `Classifying ${spans.length} annotated events` });
+    const res = await classifier.classify(atRate, spans, options.eventModel);
+    backend = res.backend;
+    reference = referenceFrom(res);
+  } else if (options.referenceSpans?.length) {
+    reference = [];
+  }
+  onProgress({ stage: 'done', fraction: 1, message: 'Done' });
+
+  const verdict = detection
+    ? {
+        label: detection.verdict.label,
+        confidence: detection.verdict.confidence,
+        recordProbs: Array.from(detection.frames.recordProbs),
+        recordClasses: detection.recordClasses,
+        method: (store.manifest.models.find((m) => m.id === detection!.modelId) as { postprocess?: { verdict?: string } } | undefined)?.postprocess?.verdict,
+      }
+    : null;
+  return {
+    detectorId: detection?.modelId ?? null,
+    eventModel: options.eventModel,
+    eventModels: members.map((m) => m.id),
+    backend,
+    durationMs: Math.floor((clip.samples.length * 1000) / clip.sampleRate),
+    events,
+    verdict,
+    reference,
+    decisions: members.length ? decisionsFor(store.manifest, options.eventModel, members) : undefined,
+    modelDecisions,
+    notes,
+    analysedAt: Date.now(),
+    elapsedMs: Math.round(performance.now() - t0),
+  };
+}

@@ -1,0 +1,121 @@
+// The record verdict (Normal / CAS / DAS / CAS & DAS / Poor Quality), its confidence, and the events
+// it rests on (click one to select and hear it). When the clinician's edits imply another verdict by
+// the SPRSound rules, that is said next to the model's, never silently swapped.
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { AnalysedEvent, RecordingAnalysis } from '../../../workers/api';
+import { eventsImply, supportingEvents } from '../../analysis/events';
+import { normaliseRecordLabel } from '../../analysis/datasetMetrics';
+import { eventColor, recordColor } from '../../labels';
+
+export interface VerdictCardProps {
+  analysis: RecordingAnalysis;
+  events: readonly AnalysedEvent[];
+  edited: boolean;
+  referenceLabel?: string;
+  onSelectEvent: (id: string) => void;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function VerdictCard({ analysis, events, edited, referenceLabel, onSelectEvent }: VerdictCardProps) {
+  const verdict = analysis.verdict;
+  if (!verdict) {
+    return (
+      <Box sx={{ px: 2, py: 1.5 }} data-testid="verdict">
+        <Typography variant="body2" color="text.secondary">
+          No record verdict: {analysis.notes.join(' ') || 'no detector model.'}
+        </Typography>
+      </Box>
+    );
+  }
+  const support = supportingEvents(verdict.label, events);
+  const implied = edited ? eventsImply(events) : undefined;
+  const truth = normaliseRecordLabel(referenceLabel);
+  const color = recordColor(verdict.label);
+  return (
+    <Stack
+      component="section"
+      aria-label="Record verdict"
+      data-testid="verdict"
+      data-label={verdict.label}
+      direction="row"
+      spacing={2}
+      useFlexGap
+      sx={{ px: 2, py: 1.5, alignItems: 'flex-start', flexWrap: 'wrap' }}
+    >
+      <Box sx={{ borderLeft: `6px solid ${color}`, pl: 1.5, minWidth: 190 }}>
+        <Typography variant="overline" sx={{ lineHeight: 1.2, display: 'block' }}>
+          Record verdict
+        </Typography>
+        <Typography variant="h5" component="p" sx={{ fontWeight: 800 }} data-testid="verdict-label">
+          {verdict.label}
+        </Typography>
+        <Typography variant="body2" data-testid="verdict-confidence">
+          confidence {pct(verdict.confidence)}
+        </Typography>
+      </Box>
+      <Box sx={{ flex: '1 1 280px' }}>
+        <Typography variant="body2" sx={{ fontWeight: 700, mb: 0.5 }}>
+          {verdict.label === 'Poor Quality'
+            ? 'The recording is too noisy or faint to judge; record again if possible.'
+            : support.length
+              ? `Supported by ${support.length} ${verdict.label === 'Normal' ? 'normal breath' : 'adventitious'} event${support.length > 1 ? 's' : ''}:`
+              : verdict.label === 'Normal'
+                ? 'No adventitious events were found.'
+                : 'No event of this kind is on the timeline; the verdict comes from the recording as a whole.'}
+        </Typography>
+        <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }} data-testid="verdict-support">
+          {support.slice(0, 12).map((e) => (
+            <Chip
+              key={e.id}
+              size="small"
+              clickable
+              onClick={() => onSelectEvent(e.id)}
+              label={`${e.label} ${e.start.toFixed(1)}–${e.end.toFixed(1)} s`}
+              sx={{ borderLeft: `4px solid ${eventColor(e.label)}`, borderRadius: 1 }}
+            />
+          ))}
+          {support.length > 12 && <Chip size="small" label={`+${support.length - 12} more`} />}
+        </Stack>
+        {implied && implied !== verdict.label && verdict.label !== 'Poor Quality' && (
+          <Typography variant="body2" sx={{ mt: 0.75 }} data-testid="verdict-edited-note">
+            With your edits the events point to <b>{implied}</b> (the model said {verdict.label}).
+          </Typography>
+        )}
+      </Box>
+      {verdict.recordProbs && verdict.recordClasses && (
+        <Box sx={{ minWidth: 200 }}>
+          <Typography variant="caption" color="text.secondary">
+            Record probabilities{verdict.method === 'rules' ? ' (the verdict follows the events)' : ''}
+          </Typography>
+          {verdict.recordClasses.map((c, k) => (
+            <Stack key={c} direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+              <Typography variant="caption" sx={{ width: 80 }}>
+                {c}
+              </Typography>
+              <Box sx={{ flex: 1, height: 8, bgcolor: '#e6ecee', borderRadius: 1, overflow: 'hidden' }}>
+                <Box sx={{ width: pct(verdict.recordProbs![k]), height: '100%', bgcolor: recordColor(c) }} />
+              </Box>
+              <Typography variant="caption" sx={{ width: 34, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
+                {pct(verdict.recordProbs![k])}
+              </Typography>
+            </Stack>
+          ))}
+        </Box>
+      )}
+      {truth && (
+        <Box sx={{ minWidth: 150 }} data-testid="verdict-reference">
+          <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+            Annotation says
+          </Typography>
+          <Typography variant="body1" sx={{ fontWeight: 700 }}>
+            {truth} {truth === verdict.label ? '✓ agrees' : '✗ differs'}
+          </Typography>
+        </Box>
+      )}
+    </Stack>
+  );
+}

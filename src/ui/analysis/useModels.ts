@@ -1,0 +1,94 @@
+// The model choice (ResNet-18, VGG-16 or both), remembered on this device, and which backend
+// inference actually runs on (WebGPU or WASM, with the reason for any fallback).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { InferenceStatus, ModelCatalog } from '../../../workers/api';
+import { fetchCatalog, fetchInferenceStatus } from './jobs';
+
+export const MODEL_CHOICE_SETTING = 'auscult.eventModel';
+
+function stored(): string | null {
+  try {
+    return localStorage.getItem(MODEL_CHOICE_SETTING);
+  } catch {
+    return null;
+  }
+}
+
+export interface ModelsState {
+  catalog?: ModelCatalog;
+  error?: string;
+  choice: string;
+  setChoice: (id: string) => void;
+  status?: InferenceStatus;
+  refreshStatus: () => void;
+  /** The choice to analyse with, once the catalog is known. */
+  resolveChoice: () => Promise<string>;
+}
+
+export function useModels(): ModelsState {
+  const [catalog, setCatalog] = useState<ModelCatalog>();
+  const [error, setError] = useState<string>();
+  const [choice, setChoiceState] = useState<string>('');
+  const [status, setStatus] = useState<InferenceStatus>();
+  const choiceRef = useRef('');
+  const ready = useRef<{ promise: Promise<ModelCatalog>; resolve: (c: ModelCatalog) => void; reject: (e: unknown) => void } | undefined>(undefined);
+  if (!ready.current) {
+    let resolve!: (c: ModelCatalog) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<ModelCatalog>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => undefined);
+    ready.current = { promise, resolve, reject };
+  }
+
+  useEffect(() => {
+    let cancelled = false;
+    fetchCatalog()
+      .then((c) => {
+        if (cancelled) return;
+        const saved = stored();
+        const pick = saved && c.eventChoices.some((x) => x.id === saved) ? saved : c.defaultEventChoice;
+        choiceRef.current = pick;
+        setChoiceState(pick);
+        setCatalog(c);
+        ready.current?.resolve(c);
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        const message = e instanceof Error ? e.message : String(e);
+        setError(message);
+        ready.current?.reject(new Error(message));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const setChoice = useCallback((id: string) => {
+    choiceRef.current = id;
+    setChoiceState(id);
+    try {
+      localStorage.setItem(MODEL_CHOICE_SETTING, id);
+    } catch {
+      // storage disabled: the choice lasts for this visit
+    }
+  }, []);
+
+  const refreshStatus = useCallback(() => {
+    fetchInferenceStatus()
+      .then(setStatus)
+      .catch(() => undefined);
+  }, []);
+
+  const resolveChoice = useCallback(async () => {
+    await ready.current!.promise;
+    return choiceRef.current;
+  }, []);
+
+  return useMemo(
+    () => ({ catalog, error, choice, setChoice, status, refreshStatus, resolveChoice }),
+    [catalog, error, choice, setChoice, status, refreshStatus, resolveChoice],
+  );
+}
