@@ -15,6 +15,7 @@ Follows torchvision's resnet.py / vgg.py, changed only where stated:
 """
 import torch
 from torch import nn
+import torch.nn.functional as F
 
 from .features import Features
 
@@ -102,6 +103,19 @@ def resnet18(num_classes=7, width=0.25):
 
 # ------------------------------------------------------------------------------------ VGG-16
 
+class CeilMaxPool2d(nn.Module):
+    """2x2 / stride-2 max pooling that keeps a trailing odd row or column, i.e. nn.MaxPool2d(2, 2,
+    ceil_mode=True), written as zero padding + floor-mode pooling because onnxruntime-web's WebGPU
+    backend has no ceil_mode. Exact here: it always follows a ReLU, so a padded zero never exceeds the
+    real values in its window. No parameters, so checkpoints of either form load into the other."""
+
+    def forward(self, x):
+        ph, pw = int(x.shape[2]) % 2, int(x.shape[3]) % 2
+        if ph or pw:
+            x = F.pad(x, (0, pw, 0, ph))
+        return F.max_pool2d(x, kernel_size=2, stride=2)
+
+
 CFG_D = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
 
 
@@ -111,7 +125,7 @@ class VGG(nn.Module):
         layers, c = [], in_channels
         for v in cfg:
             if v == "M":
-                layers.append(nn.MaxPool2d(kernel_size=2, stride=2, ceil_mode=True))
+                layers.append(CeilMaxPool2d())
             else:
                 w = _ch(v, width)
                 layers += [nn.Conv2d(c, w, kernel_size=3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True)]
