@@ -1,0 +1,92 @@
+// The heart ONNX model in onnxruntime-web (Node) through the app's own path (readWav → resample.ts →
+// 3 s windows → ONNX → mean), against PyTorch's probabilities for the same real recordings
+// (test-fixtures/golden/heart-model.json, written by training/auscult_train/heart_export.py).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openNodeModelStore } from '../../cli/nodeModels';
+import { readWav } from '../audio/wav';
+import { HEART_CLASSES } from '../labels';
+import { DATA_DIR, REPO_ROOT } from '../testing/data';
+import { HeartClassifier, heartModel, heartWindows } from './heartClassifier';
+
+interface GoldenRecording {
+  file: string;
+  windows: number;
+  probs: number[];
+}
+
+const golden = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test-fixtures/golden/heart-model.json'), 'utf8')) as {
+  model: string;
+  tolerance: number;
+  recordings: GoldenRecording[];
+};
+const ORIGINAL_WAV = path.join(DATA_DIR, 'heartbeat-sounds-original-wav');
+
+function load(file: string) {
+  const bytes = readFileSync(path.join(ORIGINAL_WAV, file));
+  return readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+describe('heartWindows (the input policy, twin of heart_data.window_spans)', () => {
+  const policy = { windowSamples: 12000, hopSamples: 4000 };
+  it('tiles a recording shorter than one window and reports it as 0..n', () => {
+    const x = Float32Array.from({ length: 5000 }, (_, i) => i);
+    const [w, ...rest] = heartWindows(x, policy);
+    expect(rest).toHaveLength(0);
+    expect([w.start, w.end]).toEqual([0, 5000]);
+    expect(w.samples.length).toBe(12000);
+    expect(w.samples[5000]).toBe(0);
+    expect(w.samples[11999]).toBe(11999 % 5000);
+  });
+  it('cuts 0, hop, 2 hop, … and one window aligned to the end', () => {
+    const spans = (n: number) => heartWindows(new Float32Array(n), policy).map((w) => [w.start, w.end]);
+    expect(spans(12000)).toEqual([[0, 12000]]);
+    expect(spans(18665)).toEqual([[0, 12000], [4000, 16000], [6665, 18665]]);
+    expect(spans(40000)).toHaveLength(8);
+    const x = Float32Array.from({ length: 18665 }, (_, i) => i);
+    expect(heartWindows(x, policy)[2].samples[0]).toBe(6665);
+  });
+});
+
+describe.skipIf(!existsSync(ORIGINAL_WAV))('heart classifier (real ONNX in onnxruntime-web, Node)', async () => {
+  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+  const classifier = new HeartClassifier(store);
+
+  it('the manifest has the heart model with the labels.json classes', () => {
+    const model = heartModel(store.manifest, golden.model);
+    expect(model.task).toBe('heart');
+    expect(model.classes).toEqual(HEART_CLASSES.map((c) => c.name));
+    expect(model.input.windowSamples).toBe(12000);
+    expect(model.sizeBytes).toBeLessThanOrEqual(5_000_000);
+  });
+
+  it('matches PyTorch within 1e-4 on the 8 original WAVs (44.1 kHz and 4 kHz)', async () => {
+    expect(golden.recordings).toHaveLength(8);
+    for (const g of golden.recordings) {
+      const result = await classifier.classify(load(g.file), golden.model);
+      expect(result.windows).toHaveLength(g.windows);
+      const probs = result.predictions.map((p) => p.confidence);
+      const maxDiff = Math.max(...probs.map((p, i) => Math.abs(p - g.probs[i])));
+      expect(maxDiff, g.file).toBeLessThan(1e-4);
+    }
+  });
+
+  it('answers in the HBSC shape', async () => {
+    const r = await classifier.classify(load('murmur__112_1306243000964_B.wav'));
+    expect(r.predictions.map((p) => [p.label, p.className])).toEqual(HEART_CLASSES.map((c, i) => [i, c.name]));
+    expect(r.predictions.reduce((s, p) => s + p.confidence, 0)).toBeCloseTo(1, 4);
+    const best = Math.max(...r.predictions.map((p) => p.confidence));
+    expect(r.topPrediction).toEqual(r.predictions.find((p) => p.confidence === best));
+    // 11.59 s at 4 kHz = 46357 samples: windows at 0..8 s plus one ending at 11.59 s.
+    expect(r.windows).toHaveLength(10);
+    expect(r.windows[0]).toMatchObject({ start: 0, end: 3 });
+    expect(r.windows[9].end).toBeCloseTo(46357 / 4000, 6);
+    for (const w of r.windows) expect(w.className).toBe(HEART_CLASSES[w.label].name);
+  });
+
+  it('refuses an empty recording and an unknown model id', async () => {
+    await expect(classifier.classify({ samples: new Float32Array(0), sampleRate: 4000 })).rejects.toThrow(/empty/);
+    await expect(classifier.classify({ samples: new Float32Array(100), sampleRate: 4000 }, 'nope')).rejects.toThrow(/Unknown heart model/);
+  });
+});

@@ -1,0 +1,278 @@
+"""Train the heart-sound classifier (artifact / extrahls / murmur / normal), select on val units.
+
+    python3 -m training.auscult_train.heart_train --arch resnet18 --width 0.25 --epochs 14 \
+        --extrastole drop --seed 0 --out training/runs/heart-resnet18
+
+* Data: labelled recordings of the train units of training/splits/heart_split.json at 4 kHz.
+  ``--extrastole drop|normal``: leave extrastole recordings out, or train them as normal.
+  ``--pseudo FILE --pseudo-threshold T``: add unlabelled recordings of train-side units (train
+  patients/sessions and A sessions in no split) whose teacher probability (heart_pseudo.py) is >= T,
+  with the teacher's label.
+* Sampling: each epoch draws ``--windows-per-epoch`` recordings with replacement, weight
+  count(class)^-balance_power (1 = fully class-balanced), and one random 3 s window of each
+  (random start; shorter recordings tiled from a random offset). ``--source-balance``: within a
+  class, sources A and B get equal shares (A has few murmurs/normals; without it the model learns
+  "sounds like an iStethoscope -> artifact/extrahls").
+* Augmentation: random time stretch (p 0.5, x0.87-1.15: heart rate and pitch change together),
+  random polarity, spectral tilt y = x + a * diff(x) (p 0.5, a in [-0.6, 0.6]: device colour),
+  additive white noise (p 0.5, 10-40 dB SNR), SpecAugment (2 time masks <= 30 frames, 2 frequency
+  masks <= 10 % of bins). No mixup (a murmur mixed with a normal beat is still a murmur).
+* Loss: cross-entropy, label smoothing 0.05; AdamW, one-cycle LR.
+* Selection: after every epoch the val recordings are scored with the inference policy (mean of
+  3 s / 1 s-hop windows); best.pt keeps the highest val balanced accuracy over the four classes
+  (ties: lower val log loss). Early stop after --patience epochs without improvement.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import heart_data as hd
+from .heart_model import HeartClassifier
+from .models import count_params
+from .train import LABEL_SMOOTHING, git_commit, spec_augment
+
+NUM_CLASSES = len(hd.CLASSES)
+
+
+class WindowSampler:
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None):
+        """sources (optional, one 'A'/'B' per recording): within each class, each source present gets
+        an equal share of that class's draws (so the rare A murmurs / A normals are not drowned by B's)."""
+        self.audio = recordings
+        self.labels = np.asarray(labels)
+        self.rng = rng
+        self.augment = augment
+        counts = Counter(self.labels.tolist())
+        w = np.array([counts[c] ** -balance_power for c in self.labels], dtype=np.float64)
+        if sources is not None:
+            group = Counter(zip(self.labels.tolist(), sources))
+            n_src = Counter(c for c, _ in group)
+            w = w * np.array([counts[c] / (n_src[c] * group[c, s]) for c, s in zip(self.labels.tolist(), sources)])
+        self.p = w / w.sum()
+
+    def crop(self, x, length):
+        n = len(x)
+        if n >= length:
+            s = self.rng.integers(n - length + 1)
+            return x[s:s + length]
+        shift = self.rng.integers(n)
+        return x[(np.arange(length) + shift) % n]
+
+    def window(self, i):
+        x = self.audio[i]
+        if not self.augment:
+            return self.crop(x, hd.WINDOW)
+        if self.rng.random() < 0.5:
+            rate = self.rng.uniform(0.87, 1.15)          # > 1: faster (shorter) output
+            need = int(math.ceil(hd.WINDOW * rate)) + 1
+            src = self.crop(x, need)
+            pos = np.arange(hd.WINDOW) * rate
+            y = np.interp(pos, np.arange(len(src)), src).astype(np.float32)
+        else:
+            y = self.crop(x, hd.WINDOW).astype(np.float32)
+        if self.rng.random() < 0.5:
+            y = -y
+        if self.rng.random() < 0.5:
+            a = self.rng.uniform(-0.6, 0.6)
+            y = y + a * np.concatenate([[0.0], np.diff(y)]).astype(np.float32)
+        if self.rng.random() < 0.5:
+            rms = float(np.sqrt(np.mean(y ** 2))) + 1e-8
+            snr = self.rng.uniform(10, 40)
+            y = y + self.rng.standard_normal(len(y)).astype(np.float32) * (rms / 10 ** (snr / 20))
+        return y
+
+    def epoch(self, n, batch_size):
+        idx = self.rng.choice(len(self.labels), size=n, replace=True, p=self.p)
+        for i in range(0, n - batch_size + 1, batch_size):
+            b = idx[i:i + batch_size]
+            x = np.stack([self.window(j) for j in b]).astype(np.float32)
+            yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
+
+
+def record_inputs(ds, bases):
+    """(windows [W, WINDOW] float32, owner [W]) for recordings under the inference policy."""
+    wins, owner = [], []
+    for i, b in enumerate(bases):
+        w = hd.windows(ds.recording(b))
+        wins.append(w)
+        owner += [i] * len(w)
+    return np.concatenate(wins).astype(np.float32), np.asarray(owner)
+
+
+@torch.no_grad()
+def predict_windows(model, windows, batch=128):
+    model.eval()
+    out = []
+    for i in range(0, len(windows), batch):
+        out.append(torch.softmax(model(torch.from_numpy(windows[i:i + batch])), 1).numpy())
+    return np.concatenate(out)
+
+
+def predict_records(model, inputs, n):
+    windows, owner = inputs
+    wp = predict_windows(model, windows)
+    probs = np.zeros((n, wp.shape[1]))
+    np.add.at(probs, owner, wp)
+    return probs / np.bincount(owner, minlength=n)[:, None]
+
+
+def scores(y, probs):
+    """Balanced accuracy (mean recall over the classes present), per-class recall, log loss, confusion."""
+    y = np.asarray(y)
+    pred = probs.argmax(1)
+    recall = {}
+    for k, name in enumerate(hd.CLASSES):
+        m = y == k
+        recall[name] = float((pred[m] == k).mean()) if m.any() else None
+    present = [r for r in recall.values() if r is not None]
+    conf = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=int)
+    for t, p in zip(y, pred):
+        conf[t, p] += 1
+    nll = float(-np.mean(np.log(np.clip(probs[np.arange(len(y)), y], 1e-7, 1))))
+    return {"balancedAccuracy": float(np.mean(present)), "accuracy": float((pred == y).mean()),
+            "recall": recall, "logLoss": nll, "n": int(len(y)),
+            "confusion": {"labels": list(hd.CLASSES), "rowsTrue_colsPred": conf.tolist()}}
+
+
+def load_pseudo(path, ds, allowed_units, threshold):
+    with open(path) as f:
+        teacher = json.load(f)["probs"]
+    out = []
+    for b in ds.unlabelled(allowed_units):
+        p = teacher.get(b)
+        if p is not None and max(p) >= threshold:
+            out.append((b, int(np.argmax(p))))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", default="resnet18", choices=["resnet18", "vgg16"])
+    ap.add_argument("--width", type=float, default=0.25)
+    ap.add_argument("--fmin", type=float, default=25.0, help="Hz, lowest STFT bin kept")
+    ap.add_argument("--fmax", type=float, default=1000.0,
+                    help="Hz, highest STFT bin kept (<= 1600: above ~1.8 kHz the app's and scipy's resamplers differ)")
+    ap.add_argument("--epochs", type=int, default=14)
+    ap.add_argument("--windows-per-epoch", type=int, default=640)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--weight-decay", type=float, default=1e-2)
+    ap.add_argument("--balance-power", type=float, default=1.0)
+    ap.add_argument("--source-balance", action="store_true",
+                    help="within each class, give sources A and B equal shares of the draws")
+    ap.add_argument("--extrastole", default="drop", choices=["drop", "normal"])
+    ap.add_argument("--pseudo", default=None, help="teacher probabilities JSON from heart_pseudo.py")
+    ap.add_argument("--pseudo-threshold", type=float, default=0.9)
+    ap.add_argument("--patience", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data", default=hd.DEFAULT_DATA)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-recordings", type=int, default=0, help="smoke tests: first N recordings per split")
+    ap.add_argument("--max-batches", type=int, default=0, help="smoke tests: batches per epoch")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    ds = hd.HeartSounds(args.data)
+    split = hd.load_split()
+    train_units, val_units = set(split["train"]), set(split["val"])
+    train = ds.labelled(train_units, args.extrastole)
+    val = ds.labelled(val_units, "drop")
+    val_extrastole = ds.of_folder("extrastole", val_units)
+    pseudo = []
+    if args.pseudo:
+        pseudo = load_pseudo(args.pseudo, ds, hd.train_side_units(ds, split), args.pseudo_threshold)
+    if args.max_recordings:
+        train, val, val_extrastole = train[:args.max_recordings], val[:args.max_recordings], val_extrastole[:2]
+        pseudo = pseudo[:args.max_recordings]
+    train_all = train + pseudo
+    sampler = WindowSampler([ds.recording(b) for b, _ in train_all], [c for _, c in train_all], rng,
+                            args.balance_power,
+                            sources=[ds.by_base[b]["source"] for b, _ in train_all] if args.source_balance else None)
+    val_bases = [b for b, _ in val]
+    y_val = [c for _, c in val]
+    val_inputs = record_inputs(ds, val_bases)
+    xs_inputs = record_inputs(ds, val_extrastole) if val_extrastole else None
+
+    model = HeartClassifier(args.arch, args.width, fmin=args.fmin, fmax=args.fmax)
+    steps_per_epoch = args.windows_per_epoch // args.batch_size
+    if args.max_batches:
+        steps_per_epoch = min(steps_per_epoch, args.max_batches)
+    steps = args.epochs * steps_per_epoch
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, steps), pct_start=0.2)
+    command = "python3 -m training.auscult_train.heart_train " + " ".join(sys.argv[1:] if argv is None else argv)
+    meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": count_params(model),
+            "trainRecordings": dict(Counter(hd.CLASSES[c] for _, c in train)),
+            "pseudoRecordings": dict(Counter(hd.CLASSES[c] for _, c in pseudo)),
+            "valRecordings": dict(Counter(hd.CLASSES[c] for c in y_val)), "args": vars(args)}
+    print(json.dumps(meta), flush=True)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+    best, best_epoch, t_start, step = None, -1, time.time(), 0
+    epoch = 0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        t0, losses = time.time(), []
+        for bi, (x, y) in enumerate(sampler.epoch(args.windows_per_epoch, args.batch_size)):
+            if bi >= steps_per_epoch:
+                break
+            with torch.no_grad():
+                feats = spec_augment(model.features(x), rng, time_masks=2, max_t=30)
+            logits = model.net(feats)
+            target = F.one_hot(y, NUM_CLASSES).float() * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / NUM_CLASSES
+            loss = -(target * F.log_softmax(logits, 1)).sum(1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step < steps:
+                sched.step()
+            step += 1
+            losses.append(loss.item())
+        t_train = time.time() - t0
+        probs = predict_records(model, val_inputs, len(val_bases))
+        sc = scores(y_val, probs)
+        xs = None
+        if xs_inputs is not None:
+            xp = predict_records(model, xs_inputs, len(val_extrastole))
+            xs = dict(Counter(hd.CLASSES[k] for k in xp.argmax(1)))
+        row = {"epoch": epoch, "loss": float(np.mean(losses)), "lr": opt.param_groups[0]["lr"],
+               "trainSec": round(t_train, 1), "valSec": round(time.time() - t0 - t_train, 1), "val": sc,
+               "valExtrastolePredicted": xs}
+        log.write(json.dumps(row) + "\n")
+        log.flush()
+        key = (sc["balancedAccuracy"], -sc["logLoss"])
+        improved = best is None or key > best
+        print(f"epoch {epoch:3d} loss {row['loss']:.4f} train {t_train:.0f}s val {row['valSec']:.0f}s | val BA "
+              f"{sc['balancedAccuracy']:.3f} acc {sc['accuracy']:.3f} nll {sc['logLoss']:.3f} | recall " +
+              " ".join(f"{k[:5]}={'-' if v is None else f'{v:.2f}'}" for k, v in sc["recall"].items()) +
+              f" | extrastole->{xs}" + (" *" if improved else ""), flush=True)
+        if improved:
+            best, best_epoch = key, epoch
+            torch.save({"config": model.config, "state_dict": model.state_dict(), "epoch": epoch, "val": sc,
+                        **meta}, os.path.join(args.out, "best.pt"))
+        if epoch - best_epoch >= args.patience:
+            print(f"early stop: no val improvement for {args.patience} epochs", flush=True)
+            break
+    log.close()
+    summary = {"bestEpoch": best_epoch, "bestValBalancedAccuracy": best[0], "bestValLogLoss": -best[1],
+               "epochsRun": epoch, "trainMinutes": round((time.time() - t_start) / 60, 2), **meta}
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    print(json.dumps({k: summary[k] for k in ("bestEpoch", "bestValBalancedAccuracy", "epochsRun", "trainMinutes")}))
+    return summary
+
+
+if __name__ == "__main__":
+    main()
