@@ -37,7 +37,8 @@ async function startBenchServer(): Promise<ViteDevServer> {
     configFile: false,
     root: REPO_ROOT,
     logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] } },
+    // No hot reload: an edit elsewhere in the tree must not reload a page mid-measurement.
+    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] }, hmr: false, watch: null },
     optimizeDeps: { exclude: ['onnxruntime-web'] },
   });
   await server.listen();

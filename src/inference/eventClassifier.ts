@@ -5,11 +5,10 @@ import { eventSampleRange, eventWindows } from './eventWindows';
 import { decideClass, type EventDecisions } from './decision';
 import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort, type Backend } from './runtime';
+import type { Backend } from './runtime';
+import { runWindowModel, type WindowRun } from './windowRunner';
 
 export const EVENT_TASK = 'respiratory-event';
-/** Windows per ONNX run: large enough to amortise the call, small enough for bounded memory. */
-const BATCH = 16;
 
 export interface EventSpan {
   startMs: number;
@@ -38,34 +37,9 @@ export class EventClassifier {
   constructor(private readonly store: ModelStore) {}
 
   /** Run one model over fixed-length windows; returns one probability row per window. */
-  async runWindows(model: ModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
-    try {
-      return await this.runWindowsOnce(model, windows);
-    } catch (e) {
-      const { backend } = await this.store.session(model);
-      if (backend === 'wasm') throw e;
-      // A lost or failing GPU device: carry on with WASM rather than fail the analysis.
-      await this.store.fallBackToWasm(`WebGPU failed during inference (${e instanceof Error ? e.message : String(e)}); using WASM`);
-      return this.runWindowsOnce(model, windows);
-    }
-  }
-
-  private async runWindowsOnce(model: ModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
-    const { session, backend } = await this.store.session(model);
-    const clip = model.input.clipSamples;
-    const nClasses = model.classes.length;
-    const rows: number[][] = [];
-    for (let b = 0; b < windows.length; b += BATCH) {
-      const batch = windows.slice(b, b + BATCH);
-      const input = new Float32Array(batch.length * clip);
-      batch.forEach((w, i) => input.set(w, i * clip));
-      const feeds = { [model.input.name]: new ort.Tensor('float32', input, [batch.length, clip]) };
-      const out = await session.run(feeds, [model.outputs.probs]);
-      const probs = out[model.outputs.probs].data as Float32Array;
-      for (let i = 0; i < batch.length; i++) rows.push(Array.from(probs.subarray(i * nClasses, (i + 1) * nClasses)));
-      for (const t of Object.values(out)) t.dispose();
-    }
-    return { probs: rows, backend };
+  runWindows(model: ModelEntry, windows: Float32Array[]): Promise<WindowRun> {
+    const io = { inputName: model.input.name, outputName: model.outputs.probs, windowSamples: model.input.clipSamples };
+    return runWindowModel(this.store, model, io, windows);
   }
 
   /** Classify events of a recording (any rate: resampled to the model's rate once). */

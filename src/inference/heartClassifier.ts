@@ -10,11 +10,10 @@ import { HEART_CLASSES } from '../labels';
 import { eventWindows } from './eventWindows';
 import { modelsForTask, type Manifest, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort, type Backend } from './runtime';
+import type { Backend } from './runtime';
+import { runWindowModel, type WindowRun } from './windowRunner';
 
 export const HEART_TASK = 'heart';
-/** Windows per ONNX run. */
-const BATCH = 16;
 
 export interface HeartInputPolicy {
   name: string;
@@ -97,22 +96,9 @@ export class HeartClassifier {
   constructor(private readonly store: ModelStore) {}
 
   /** Window probabilities [W][C] for inputs already at the model's rate and length. */
-  async runWindows(model: HeartModelEntry, windows: Float32Array[]): Promise<{ probs: number[][]; backend: Backend }> {
-    const { session, backend } = await this.store.session(model as unknown as ModelEntry);
-    const len = model.input.windowSamples;
-    const nClasses = model.classes.length;
-    const rows: number[][] = [];
-    for (let b = 0; b < windows.length; b += BATCH) {
-      const batch = windows.slice(b, b + BATCH);
-      const input = new Float32Array(batch.length * len);
-      batch.forEach((w, i) => input.set(w, i * len));
-      const feeds = { [model.input.name]: new ort.Tensor('float32', input, [batch.length, len]) };
-      const out = await session.run(feeds, [model.outputs.probs]);
-      const probs = out[model.outputs.probs].data as Float32Array;
-      for (let i = 0; i < batch.length; i++) rows.push(Array.from(probs.subarray(i * nClasses, (i + 1) * nClasses)));
-      for (const t of Object.values(out)) t.dispose();
-    }
-    return { probs: rows, backend };
+  runWindows(model: HeartModelEntry, windows: Float32Array[]): Promise<WindowRun> {
+    const io = { inputName: model.input.name, outputName: model.outputs.probs, windowSamples: model.input.windowSamples };
+    return runWindowModel(this.store, model as unknown as ModelEntry, io, windows);
   }
 
   /** Classify one recording at any sample rate. */
