@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from . import data
-from .features import HOP, LOG_EPS, N_FFT, NORM_EPS, Features
+from .features import HOP, N_FFT, NORM_EPS, Features
 
 FEATURE = "logstft"
 FMIN, FMAX = 60.0, 2000.0
@@ -72,11 +72,7 @@ class StableFeatures(Features):
     """
 
     def forward(self, waveform):
-        x = waveform.unsqueeze(1)
-        re, im = self.real(x), self.imag(x)
-        power = re * re + im * im
-        spec = torch.log(power + LOG_EPS) if self.kind == "logstft" else torch.sqrt(power + LOG_EPS)
-        return normalise(spec)
+        return normalise(self.spectrum(waveform))
 
     def describe(self):
         return {**super().describe(), "normalisation": "per-clip mean/std (mean over frequency, then over time)"}
@@ -166,12 +162,7 @@ class ExportDetector(nn.Module):
 @torch.no_grad()
 def log_power(features, waveform):
     """[B, N] -> un-normalised log power [B, F, T] (Features.forward before the per-clip normalisation)."""
-    x = waveform.unsqueeze(1)
-    re, im = features.real(x), features.imag(x)
-    power = re * re + im * im
-    if features.kind == "logstft":
-        return torch.log(power + LOG_EPS)
-    return torch.sqrt(power + LOG_EPS)
+    return features.spectrum(waveform)
 
 
 def normalise(spec):

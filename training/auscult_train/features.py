@@ -40,12 +40,14 @@ def num_frames(n_samples, n_fft=N_FFT, hop=HOP):
 class Features(nn.Module):
     """waveform [B, N] -> features [B, 1, F, T] (F = number of bins in [fmin, fmax])."""
 
-    def __init__(self, kind="logstft", fmin=DEFAULT_FMIN, fmax=DEFAULT_FMAX, n_fft=N_FFT, hop=HOP):
+    def __init__(self, kind="logstft", fmin=DEFAULT_FMIN, fmax=DEFAULT_FMAX, n_fft=N_FFT, hop=HOP,
+                 sample_rate=SAMPLE_RATE, norm_eps=NORM_EPS):
         super().__init__()
         if kind not in FEATURE_TYPES:
             raise ValueError(f"feature type {kind!r} not in {FEATURE_TYPES}")
         self.kind, self.fmin, self.fmax, self.n_fft, self.hop = kind, fmin, fmax, n_fft, hop
-        self.bins = band_bins(fmin, fmax, n_fft)
+        self.sample_rate, self.norm_eps = sample_rate, norm_eps
+        self.bins = band_bins(fmin, fmax, n_fft, sample_rate)
         n = torch.arange(n_fft, dtype=torch.float64)
         window = 0.5 - 0.5 * torch.cos(2 * math.pi * n / n_fft)  # periodic Hann, as torch.hann_window
         k = torch.tensor(self.bins, dtype=torch.float64)[:, None]
@@ -61,22 +63,24 @@ class Features(nn.Module):
     def num_bins(self):
         return len(self.bins)
 
-    def forward(self, waveform):
+    def spectrum(self, waveform):
+        """waveform [B, N] -> log-power or magnitude [B, F, T], before normalisation."""
         x = waveform.unsqueeze(1)                      # [B, 1, N]
         re, im = self.real(x), self.imag(x)            # [B, F, T]
         power = re * re + im * im
         if self.kind == "logstft":
-            spec = torch.log(power + LOG_EPS)
-        else:
-            spec = torch.sqrt(power + LOG_EPS)
-        spec = spec.unsqueeze(1)                       # [B, 1, F, T]
+            return torch.log(power + LOG_EPS)
+        return torch.sqrt(power + LOG_EPS)
+
+    def forward(self, waveform):
+        spec = self.spectrum(waveform).unsqueeze(1)    # [B, 1, F, T]
         mean = spec.mean(dim=(2, 3), keepdim=True)
         centred = spec - mean
         std = torch.sqrt((centred * centred).mean(dim=(2, 3), keepdim=True))
-        return centred / (std + NORM_EPS)
+        return centred / (std + self.norm_eps)
 
     def describe(self):
         return {"type": self.kind, "nFft": self.n_fft, "hop": self.hop, "window": "hann (periodic)",
                 "fMin": self.fmin, "fMax": self.fmax, "bins": [self.bins[0], self.bins[-1]],
-                "numBins": self.num_bins, "logEps": LOG_EPS, "normEps": NORM_EPS,
+                "numBins": self.num_bins, "logEps": LOG_EPS, "normEps": self.norm_eps,
                 "normalisation": "per-clip mean/std"}

@@ -14,12 +14,10 @@
   num_classes = 4 (artifact, extrahls, murmur, normal: labels.json heartClasses order).
 * ``HeartExportModel``: waveform [B, 12000] -> (probs [B, 4], features [B, 1, F, T]).
 """
-import math
-
 import torch
 from torch import nn
 
-from .features import LOG_EPS, Features, band_bins
+from .features import Features
 from .heart_data import ANALYSIS_RATE, CLASSES
 from .models import build_network
 
@@ -31,32 +29,14 @@ NORM_EPS = 0.1
 
 
 class HeartFeatures(Features):
-    """features.Features with bins for ``sample_rate`` (forward and describe are inherited)."""
+    """features.Features at the heart analysis rate, with a two-pass mean and a larger norm_eps."""
 
     def __init__(self, kind="logstft", fmin=FMIN, fmax=FMAX, n_fft=N_FFT, hop=HOP, sample_rate=ANALYSIS_RATE,
                  norm_eps=NORM_EPS):
-        nn.Module.__init__(self)
-        self.norm_eps = norm_eps
-        self.kind, self.fmin, self.fmax, self.n_fft, self.hop = kind, fmin, fmax, n_fft, hop
-        self.sample_rate = sample_rate
-        self.bins = band_bins(fmin, fmax, n_fft, sample_rate)
-        n = torch.arange(n_fft, dtype=torch.float64)
-        window = 0.5 - 0.5 * torch.cos(2 * math.pi * n / n_fft)  # periodic Hann
-        k = torch.tensor(self.bins, dtype=torch.float64)[:, None]
-        phase = 2 * math.pi * k * n[None, :] / n_fft
-        self.real = nn.Conv1d(1, len(self.bins), n_fft, stride=hop, bias=False)
-        self.imag = nn.Conv1d(1, len(self.bins), n_fft, stride=hop, bias=False)
-        self.real.weight.data.copy_((window * torch.cos(phase)).float()[:, None, :])
-        self.imag.weight.data.copy_((-window * torch.sin(phase)).float()[:, None, :])
-        for p in self.parameters():
-            p.requires_grad_(False)
+        super().__init__(kind, fmin, fmax, n_fft, hop, sample_rate=sample_rate, norm_eps=norm_eps)
 
     def forward(self, waveform):
-        x = waveform.unsqueeze(1)                      # [B, 1, N]
-        re, im = self.real(x), self.imag(x)            # [B, F, T]
-        power = re * re + im * im
-        spec = torch.log(power + LOG_EPS) if self.kind == "logstft" else torch.sqrt(power + LOG_EPS)
-        spec = spec.unsqueeze(1)                       # [B, 1, F, T]
+        spec = self.spectrum(waveform).unsqueeze(1)    # [B, 1, F, T]
         centred = spec - spec.mean(dim=(2, 3), keepdim=True)
         # Second pass: float32 ReduceMean of ~18k values near -13.8 (onnxruntime sums sequentially) is
         # off by ~1e-3; the mean of the centred map removes that error.
@@ -65,7 +45,7 @@ class HeartFeatures(Features):
         return centred / (std + self.norm_eps)
 
     def describe(self):
-        return {**super().describe(), "normEps": self.norm_eps, "sampleRate": self.sample_rate}
+        return {**super().describe(), "sampleRate": self.sample_rate}
 
 
 class HeartClassifier(nn.Module):
