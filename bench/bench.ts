@@ -13,11 +13,15 @@ import type { Backend } from '../src/inference/runtime';
 import { REPO_ROOT } from '../src/testing/data';
 import { Detector } from '../src/inference/detector';
 import { HeartClassifier } from '../src/inference/heartClassifier';
+import { benchApp } from './app';
 import type { BenchResult, RecordingBench } from './browser/main';
 import { longestRecording, realEventWindows } from './events';
 import { timeRuns } from './timing';
 
 const REPS = Number(process.env.BENCH_REPS ?? 30);
+/** Headless Chromium's WebGPU adapter is a software one (SwiftShader): few runs, and read its figures as such. */
+const WEBGPU_REPS = Number(process.env.BENCH_WEBGPU_REPS ?? 4);
+const repsFor = (backend: Backend) => (backend === 'webgpu' ? Math.min(REPS, WEBGPU_REPS) : REPS);
 const BATCH = 16;
 const MODELS_DIR = path.join(REPO_ROOT, 'public', 'models');
 export const CHROMIUM_ARGS = [
@@ -58,7 +62,7 @@ async function browserBench(
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
     return await page.evaluate(
       ([id, b, w, reps]) => window.benchEventModel(id, b, w, reps),
-      [modelId, backend, windows.map((x) => Array.from(x)), REPS] as [string, Backend, number[][], number],
+      [modelId, backend, windows.map((x) => Array.from(x)), repsFor(backend)] as [string, Backend, number[][], number],
     );
   } catch (e) {
     return (e as Error).message.split('\n')[0];
@@ -80,7 +84,7 @@ async function browserRecordingBench(
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
     return await page.evaluate(
       ([k, b, x, rate, reps]) => window.benchRecording(k, b, x, rate, reps),
-      [kind, backend, Array.from(clip.samples), clip.sampleRate, Math.max(5, REPS >> 1)] as [
+      [kind, backend, Array.from(clip.samples), clip.sampleRate, Math.max(3, repsFor(backend) >> 1)] as [
         'respiratory' | 'heart',
         Backend,
         number[],
@@ -95,7 +99,8 @@ async function browserRecordingBench(
   }
 }
 
-async function recordingBenches(browser: Browser, url: string): Promise<void> {
+/** Whole-recording pipelines; returns the name of the respiratory recording used. */
+async function recordingBenches(browser: Browser, url: string): Promise<string> {
   const store = await openNodeModelStore(MODELS_DIR, 1);
   const lung = longestRecording('respiratory', 15);
   const heart = longestRecording('heart', 10);
@@ -123,6 +128,7 @@ async function recordingBenches(browser: Browser, url: string): Promise<void> {
   }
   console.log('\nWhole recordings: median ms per recording');
   console.table(out);
+  return lung.name;
 }
 
 async function main(): Promise<void> {
@@ -182,9 +188,19 @@ async function main(): Promise<void> {
   const total = store.manifest.models.reduce((s, m) => s + m.sizeBytes, 0) + manifestBytes;
   console.log(`All shipped models: ${(total / 1e6).toFixed(2)} MB`);
 
-  await recordingBenches(browser, url);
+  const lung = await recordingBenches(browser, url);
   await browser.close();
   await server.close();
+
+  console.log('\n# the built app (dist/, run `npm run build` first) …');
+  const app = await benchApp(CHROMIUM_ARGS, lung, WEBGPU_REPS);
+  console.log(`Precache: ${app.precacheEntries} files, ${app.precacheMB.toFixed(1)} MB (target ≤ 40 MB)`);
+  console.log(`Cold start to ready, network off (service worker): median ${app.coldStartOfflineMs.toFixed(0)} ms (target ≤ 2000 ms)`);
+  const fmtApp = (v: number | string) => (typeof v === 'number' ? `${v.toFixed(0)} ms` : v);
+  console.log(
+    `Drop ${app.recording} → verdict shown, through the UI (decode, resample, detect, classify with both models): ` +
+      `median WASM ${fmtApp(app.analysisMs.wasm)}, WebGPU ${fmtApp(app.analysisMs.webgpu)}`,
+  );
 }
 
 main().catch((e: unknown) => {

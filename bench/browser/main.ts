@@ -73,7 +73,7 @@ window.benchEventModel = async (modelId, backend, windows, reps) => {
   const batch1 = await timeRuns(reps, async () => {
     await classifier.runWindows(model, [inputs[0]]);
   });
-  const batched = await timeRuns(Math.max(3, Math.floor(reps / 4)), async () => {
+  const batched = await timeRuns(Math.max(2, Math.floor(reps / 4)), async () => {
     await classifier.runWindows(model, inputs);
   });
   return { backend: loaded.backend, batch1, batched, batchSize: inputs.length };

@@ -14,7 +14,6 @@
   probabilities, the expected events and the record verdict.
 """
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -27,6 +26,7 @@ from . import data
 from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME_HOP_SAMPLES, FRAME_OFFSET_MS,
                        MIN_SAMPLES, RECORD_CLASSES, ExportDetector, count_params, predict_recording)
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
+from .export import load_manifest, sha256, upsert
 from .features import SAMPLE_RATE
 from .postprocess import analyse
 
@@ -79,28 +79,6 @@ def verify(model, onnx_path, recordings):
                 raise SystemExit(f"{name}: ONNX output shape {a.shape} != PyTorch {b.shape}")
             diff = max(diff, float(np.abs(a - b).max()))
     return diff
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        h.update(f.read())
-    return h.hexdigest()
-
-
-def load_manifest(path):
-    if os.path.exists(path):
-        with open(path) as f:
-            return json.load(f)
-    return {"version": 1, "models": [], "ensembles": []}
-
-
-def upsert(items, entry):
-    for i, it in enumerate(items):
-        if it.get("id") == entry["id"]:
-            items[i] = entry
-            return
-    items.append(entry)
 
 
 def golden(model, ds, params, bases=GOLDEN_RECORDINGS):

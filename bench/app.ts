@@ -1,0 +1,100 @@
+// The built app as a user gets it (dist/ served by `vite preview`), in headless Chromium:
+// precache size, cold start to ready with the network off, and a dropped recording analysed
+// end to end through the UI (decode → resample → detect → classify with both models).
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { preview } from 'vite';
+import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { median } from './timing';
+
+const DIST = path.join(REPO_ROOT, 'dist');
+const RUNS = Number(process.env.BENCH_APP_RUNS ?? 5);
+
+export interface AppBench {
+  precacheMB: number;
+  precacheEntries: number;
+  coldStartOfflineMs: number;
+  analysisMs: Record<'wasm' | 'webgpu', number | string>;
+  recording: string;
+}
+
+/** Sum of the files the service worker precaches, read from the generated dist/sw.js. */
+export function precacheSize(): { bytes: number; entries: number } {
+  const sw = readFileSync(path.join(DIST, 'sw.js'), 'utf8');
+  const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+  return { bytes: urls.reduce((s, u) => s + statSync(path.join(DIST, u)).size, 0), entries: urls.length };
+}
+
+async function dropRecording(page: Page, file: string): Promise<void> {
+  const b64 = readFileSync(file).toString('base64');
+  await page.evaluate(
+    ([name, data]) => {
+      const bin = atob(data);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: 'audio/wav' }));
+      const target = document.querySelector('main') ?? document.body;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    [path.basename(file), b64],
+  );
+}
+
+async function timeAnalysis(browser: Browser, url: string, file: string, runs: number): Promise<number | string> {
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Auscult' }).waitFor();
+      const t0 = Date.now();
+      await dropRecording(page, file);
+      await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
+      if (i > 0) times.push(Date.now() - t0); // the first run also loads the models
+      await page.close();
+    }
+    return median(times);
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+export async function benchApp(chromiumArgs: string[], recordingName: string, webgpuRuns: number): Promise<AppBench> {
+  const server = await preview({ root: REPO_ROOT, logLevel: 'error', preview: { port: 0, host: '127.0.0.1' } });
+  const url = server.resolvedUrls?.local[0] ?? '';
+  const file = path.join(SPRSOUND_DIR, 'original-wav', recordingName);
+  const { bytes, entries } = precacheSize();
+  let coldStartOfflineMs = NaN;
+  const analysisMs: AppBench['analysisMs'] = { wasm: 'n/a', webgpu: 'n/a' };
+  try {
+    const plain = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') });
+    const context = await plain.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated' && !!navigator.serviceWorker.controller, undefined, {
+      timeout: 120_000,
+    });
+    await context.setOffline(true);
+    const starts: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = Date.now();
+      await page.reload();
+      await page.getByRole('button', { name: /Open files/ }).waitFor();
+      starts.push(Date.now() - t0);
+    }
+    coldStartOfflineMs = median(starts);
+    await context.close();
+    analysisMs.wasm = await timeAnalysis(plain, url, file, RUNS);
+    await plain.close();
+    const gpu = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    analysisMs.webgpu = await timeAnalysis(gpu, url, file, Math.min(RUNS, webgpuRuns));
+    await gpu.close();
+  } finally {
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  }
+  return { precacheMB: bytes / 1e6, precacheEntries: entries, coldStartOfflineMs, analysisMs, recording: recordingName };
+}
