@@ -42,7 +42,7 @@ async function startBenchServer(): Promise<ViteDevServer> {
     root: REPO_ROOT,
     logLevel: 'error',
     // No hot reload: an edit elsewhere in the tree must not reload a page mid-measurement.
-    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] }, hmr: false, watch: null },
+    server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] }, hmr: false },
     optimizeDeps: { exclude: ['onnxruntime-web'] },
   });
   await server.listen();

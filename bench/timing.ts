@@ -1,7 +1,7 @@
 // Median-based timing: these 2-core machines are noisy, so warm-up runs and medians.
 
 /** ONNX Runtime settles (allocations, kernel choices) over the first few runs. */
-const WARMUP_RUNS = Math.min(5, Number(process.env.BENCH_WARMUP ?? 5));
+const WARMUP_RUNS = 5;
 
 export interface Timing {
   medianMs: number;
