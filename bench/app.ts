@@ -83,7 +83,7 @@ export async function benchApp(chromiumArgs: string[], recordingName: string, we
     for (let i = 0; i < RUNS; i++) {
       const t0 = Date.now();
       await page.reload();
-      await page.getByRole('button', { name: /Open files/ }).waitFor();
+      await page.getByRole('banner').getByRole('button', { name: 'Open files' }).waitFor();
       starts.push(Date.now() - t0);
     }
     coldStartOfflineMs = median(starts);
