@@ -6,6 +6,7 @@
 // as 16-bit WAV, read only when an entry is reopened). An entry and its audio are written in one
 // transaction: when the quota is exceeded the whole write is rolled back, and everything saved
 // earlier stays exactly as it was.
+import { done, openDatabase, request } from './idb';
 import type { AnalysedEvent, HeartAnalysis, RecordingAnalysis } from '../../workers/api';
 import type { RecordingReference, RecordingSource } from '../audio/recording';
 
@@ -56,32 +57,10 @@ export function isQuotaError(e: unknown): boolean {
 
 let dbPromise: Promise<IDBDatabase> | undefined;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
 function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(ENTRIES)) db.createObjectStore(ENTRIES, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(AUDIO)) db.createObjectStore(AUDIO, { keyPath: 'id' });
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('The history database could not be opened.'));
-    req.onblocked = () => reject(new Error('The history database is blocked by another Auscult tab; close it and retry.'));
+  dbPromise ??= openDatabase(DB_NAME, DB_VERSION, 'The history database', (db) => {
+    if (!db.objectStoreNames.contains(ENTRIES)) db.createObjectStore(ENTRIES, { keyPath: 'id' });
+    if (!db.objectStoreNames.contains(AUDIO)) db.createObjectStore(AUDIO, { keyPath: 'id' });
   });
   dbPromise.catch(() => {
     dbPromise = undefined;

@@ -1,6 +1,7 @@
 // Microphone recordings are written to IndexedDB in ~0.5 s chunks while they are made, so a
 // reload, a crash or a dead battery loses at most the last second. A session stays stored until
 // the clinician removes the recording from the list; unfinished sessions are recovered at start-up.
+import { done, openDatabase, request } from './idb';
 
 export type SessionState = 'recording' | 'stopped';
 
@@ -27,32 +28,10 @@ const CHUNKS = 'recordingChunks';
 
 let dbPromise: Promise<IDBDatabase> | undefined;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
 function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(SESSIONS)) db.createObjectStore(SESSIONS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(CHUNKS)) db.createObjectStore(CHUNKS, { keyPath: ['sessionId', 'seq'] });
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
-    req.onblocked = () => reject(new Error('IndexedDB is blocked by another Auscult tab; close it and retry.'));
+  dbPromise ??= openDatabase(DB_NAME, DB_VERSION, 'The recording store', (db) => {
+    if (!db.objectStoreNames.contains(SESSIONS)) db.createObjectStore(SESSIONS, { keyPath: 'id' });
+    if (!db.objectStoreNames.contains(CHUNKS)) db.createObjectStore(CHUNKS, { keyPath: ['sessionId', 'seq'] });
   });
   dbPromise.catch(() => {
     dbPromise = undefined;
