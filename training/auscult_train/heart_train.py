@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 
 from . import heart_data as hd
+from .evaluate import predict_windows
 from .heart_model import HeartClassifier
 from .models import count_params
 from .train import LABEL_SMOOTHING, git_commit, spec_augment
@@ -105,15 +106,6 @@ def record_inputs(ds, bases):
         wins.append(w)
         owner += [i] * len(w)
     return np.concatenate(wins).astype(np.float32), np.asarray(owner)
-
-
-@torch.no_grad()
-def predict_windows(model, windows, batch=128):
-    model.eval()
-    out = []
-    for i in range(0, len(windows), batch):
-        out.append(torch.softmax(model(torch.from_numpy(windows[i:i + batch])), 1).numpy())
-    return np.concatenate(out)
 
 
 def predict_records(model, inputs, n):
