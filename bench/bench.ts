@@ -131,8 +131,15 @@ async function recordingBenches(browser: Browser, url: string): Promise<string> 
   return lung.name;
 }
 
+/** The 60-minute recording, in its own process so its peak memory is its own. */
+function longBench(): void {
+  console.log('\n# a long recording from its file (bench/long.ts) …');
+  execFileSync('npx', ['tsx', 'bench/long.ts', process.env.BENCH_LONG_MINUTES ?? '60'], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'app') return appBench(respiratoryRecordingName());
+  if (process.env.BENCH_ONLY === 'long') return longBench();
   const store = await openNodeModelStore(MODELS_DIR, 1);
   const models = modelsForTask(store.manifest, EVENT_TASK);
   const classifier = new EventClassifier(store);
@@ -194,6 +201,7 @@ async function main(): Promise<void> {
   await server.close();
 
   await appBench(lung);
+  longBench();
 }
 
 function respiratoryRecordingName(): string {

@@ -1,7 +1,9 @@
 // Shared e2e helpers: where the real data lives, synthetic drops, and UI-thread measurements.
 import { expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { writeLongWav } from '../src/testing/longWav';
 
 /** The SPRSound 2022 training folder (holds original-wav/ and json/); override with AUSCULT_DATA. */
 export const DATA_DIR = resolve(process.env.AUSCULT_DATA ?? '../shared/data/sprsound-2022-train');
@@ -216,4 +218,15 @@ export function flacInfo(path: string): { rate: number; channels: number; frames
   const channels = ((b[o + 12] >> 1) & 7) + 1;
   const frames = (b[o + 13] & 0x0f) * 2 ** 32 + b.readUInt32BE(o + 14);
   return { rate, channels, frames };
+}
+
+/** A 10-minute, 48 kHz recording (58 MB) of real SPRSound recordings one after another, written once per machine. */
+export function longFile(): string {
+  const dir = join(tmpdir(), 'auscult-e2e');
+  const file = join(dir, 'long-10min-48k.wav');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeLongWav(file, 10 * 60, 48000);
+  }
+  return file;
 }

@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ARTIFACTS } from './helpers';
+import { ARTIFACTS, longFile } from './helpers';
 
 const SW = resolve('dist/sw.js');
 
@@ -43,6 +43,45 @@ test('a new version waits for the user to press Reload', async ({ page }) => {
     });
     expect(state).toEqual({ waiting: false, controlled: true });
     expect(firstScript).toBeTruthy();
+  } finally {
+    writeFileSync(SW, original);
+  }
+});
+
+test('a new version never interrupts an analysis: it reloads only once the analysis has finished', async ({ page }) => {
+  const original = readFileSync(SW, 'utf8');
+  try {
+    await page.addInitScript(() => {
+      localStorage.setItem('auscult.longRecordingMinutes', '0.5');
+      // What the page was doing when it went away (kept across the reload by sessionStorage).
+      addEventListener('pagehide', () => {
+        const has = (id: string) => document.querySelector(`[data-testid="${id}"]`) !== null;
+        sessionStorage.setItem('auscult.e2e.unload', JSON.stringify({ analysing: has('analysis-progress'), verdict: has('verdict') }));
+      });
+    });
+    await page.goto('/');
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null && navigator.serviceWorker.controller !== null);
+
+    await page.getByTestId('file-input').setInputFiles(longFile());
+    await expect(page.getByTestId('analysis-progress')).toHaveAttribute('data-status', 'running', { timeout: 90_000 });
+
+    writeFileSync(SW, bumpRevision(original));
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    const prompt = page.getByTestId('update-prompt');
+    await expect(prompt).toContainText('will not be interrupted', { timeout: 60_000 });
+    const reloaded = page.waitForEvent('load', { timeout: 180_000 });
+    await prompt.getByRole('button', { name: 'Reload when done' }).click();
+    await expect(prompt).toHaveAttribute('data-waiting', 'true');
+    await page.screenshot({ path: `${ARTIFACTS}/update-waits-for-analysis.png` });
+
+    await reloaded;
+    const unload = JSON.parse((await page.evaluate(() => sessionStorage.getItem('auscult.e2e.unload'))) ?? '{}') as { analysing?: boolean; verdict?: boolean };
+    expect(unload).toEqual({ analysing: false, verdict: true });
+    // The finished analysis is in History on the new version.
+    await expect(page.getByTestId('history-item').filter({ hasText: 'long-10min-48k.wav' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => !!r?.waiting))).toBe(false);
   } finally {
     writeFileSync(SW, original);
   }

@@ -1,8 +1,9 @@
 // The analysis worker: all decoding-heavy work runs here so the UI thread stays responsive.
 // Buffers cross the boundary as transferables.
 import * as Comlink from 'comlink';
+import { openWavSource, type AudioSource, type WavSource } from '../src/audio/source';
 import { readWav } from '../src/audio/wav';
-import { prepareRecording } from '../src/dsp/prepare';
+import { prepareLongRecording, prepareRecording } from '../src/dsp/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
 import { openBrowserModelStore } from '../src/inference/browserModels';
@@ -13,7 +14,7 @@ import { eventFeatures } from '../src/inference/eventFeatures';
 import { HeartClassifier } from '../src/inference/heartClassifier';
 import { analyzeRecording } from '../src/inference/recordingAnalysis';
 import type { ModelStore } from '../src/inference/modelStore';
-import type { AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
+import type { AnalysisAudio, AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
 
 let backends: Backend[] = ['webgpu', 'wasm'];
 let store: Promise<ModelStore> | undefined;
@@ -27,6 +28,42 @@ function modelStore(): Promise<ModelStore> {
   return store;
 }
 
+// A long file is opened (its header parsed) once, however many calls read from it.
+const opened = new WeakMap<Blob, Promise<WavSource>>();
+
+function fileSource(file: Blob): Promise<WavSource> {
+  let source = opened.get(file);
+  if (!source) {
+    source = openWavSource(file);
+    opened.set(file, source);
+    source.catch(() => opened.delete(file));
+  }
+  return source;
+}
+
+async function audioOf(audio: AnalysisAudio): Promise<AudioClip | AudioSource> {
+  return 'file' in audio ? fileSource(audio.file) : audio;
+}
+
+// The one cancellable job at a time (the UI runs analyses one after another).
+let running: AbortController | undefined;
+
+async function cancellable<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  try {
+    return await job(controller.signal);
+  } finally {
+    if (running === controller) running = undefined;
+  }
+}
+
+/** A proxied callback returns a promise; progress is fire-and-forget. */
+function fireAndForget<A extends unknown[]>(callback?: (...args: A) => unknown): (...args: A) => void {
+  return (...args) => void Promise.resolve(callback?.(...args)).catch(() => undefined);
+}
+
 const api: AnalysisWorkerApi = {
   async decodeWav(bytes, maxDurationS) {
     const wav = readWav(bytes, { maxDurationS });
@@ -37,11 +74,22 @@ const api: AnalysisWorkerApi = {
   async prepare(clip, options) {
     const prepared: PreparedRecording = prepareRecording(clip, options);
     return Comlink.transfer(prepared, [
-      prepared.playbackWav,
-      prepared.analysis.samples.buffer,
+      ...(prepared.analysis ? [prepared.analysis.samples.buffer] : []),
       prepared.peaks.buffer,
       prepared.display.data.buffer,
     ]);
+  },
+
+  async prepareLongWav(file, options, onProgress) {
+    const report = fireAndForget(onProgress);
+    const prepared = await cancellable(async (signal) =>
+      prepareLongRecording(await fileSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
+    );
+    return Comlink.transfer(prepared, [prepared.peaks.buffer, prepared.display.data.buffer]);
+  },
+
+  async cancel() {
+    running?.abort();
   },
 
   async resample(clip, toRate) {
@@ -60,8 +108,8 @@ const api: AnalysisWorkerApi = {
     store = undefined;
   },
 
-  async classifyEvents(clip, spans, model) {
-    const result = await new EventClassifier(await modelStore()).classify(clip, spans, model);
+  async classifyEvents(audio, spans, model) {
+    const result = await new EventClassifier(await modelStore()).classify(await audioOf(audio), spans, model);
     status.backend = result.backend;
     return result;
   },
@@ -74,22 +122,21 @@ const api: AnalysisWorkerApi = {
     return modelCatalog((await modelStore()).manifest);
   },
 
-  async analyzeRecording(clip, options, onProgress) {
-    const result = await analyzeRecording(await modelStore(), clip, options, (p) => {
-      // A proxied callback returns a promise; progress is fire-and-forget.
-      void Promise.resolve(onProgress?.(p)).catch(() => undefined);
-    });
+  async analyzeRecording(audio, options, onProgress) {
+    const input = await audioOf(audio);
+    const models = await modelStore();
+    const result = await cancellable((signal) => analyzeRecording(models, input, options, fireAndForget(onProgress), signal));
     status.backend = result.backend;
     return result;
   },
 
-  async eventFeatures(clip, span, model) {
-    const map: EventFeatureMap = await eventFeatures(await modelStore(), clip, span, model);
+  async eventFeatures(audio, span, model) {
+    const map: EventFeatureMap = await eventFeatures(await modelStore(), await audioOf(audio), span, model);
     return Comlink.transfer(map, [map.data.buffer]);
   },
 
   async analyzeHeart(wav) {
-    const clip: AudioClip = readWav(wav);
+    const clip: AudioClip = readWav(await wav.arrayBuffer());
     const result = await new HeartClassifier(await modelStore()).classify(clip);
     status.backend = result.backend;
     const hr = estimateHeartRate(clip.samples, clip.sampleRate);

@@ -36,14 +36,30 @@ export type SpectrogramOptions = SpectrogramParams;
 /** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
 export type Spectrogram = SpectrogramData;
 
+/**
+ * A long WAV file, analysed straight from the file a chunk at a time (never decoded whole): what the
+ * worker takes instead of an in-memory clip.
+ */
+export interface FileAudio {
+  file: Blob;
+}
+
+/** What the analysis functions take: audio in memory, or a long WAV file read in chunks. */
+export type AnalysisAudio = AudioClip | FileAudio;
+
 /** A recording made ready for the timeline and the models. */
 export interface PreparedRecording {
-  /** Native-rate mono audio, as 16-bit WAV bytes for playback (no second decode on the UI thread). */
-  playbackWav: ArrayBuffer;
+  /**
+   * What the timeline plays and History stores: native-rate mono 16-bit WAV made by the worker, or,
+   * for a long recording, the file itself (played and read in chunks, never decoded whole).
+   */
+  playback: Blob;
   durationS: number;
   nativeRate: number;
-  /** The audio at the analysis rate (8 kHz for lung sounds). */
-  analysis: AudioClip;
+  /** The audio at the analysis rate (8 kHz for lung sounds); absent for a long recording, read from `playback`. */
+  analysis?: AudioClip;
+  /** Set for a long recording: why it is shown and analysed in chunks. */
+  longRecording?: { reason: string };
   /** Min/max peaks for the waveform display, one pair per bucket, interleaved. */
   peaks: Float32Array;
   /** Display spectrogram, quantised to 0..255 per bin for wavesurfer: frames × bins, frame-major. */
@@ -56,17 +72,27 @@ export interface PrepareOptions {
   peakBuckets: number;
 }
 
+/** Progress of preparing a long recording for display (0..1). */
+export type PrepareProgress = (fraction: number) => void;
+
 export interface AnalysisWorkerApi {
   /** Parse WAV bytes with the tolerant reader. Throws an Error named 'AudioInputError' with a clear message. */
   decodeWav(bytes: ArrayBuffer, maxDurationS: number): Promise<DecodedAudio>;
   /** Resample, compute peaks and the display spectrogram for already-decoded mono audio. */
   prepare(clip: AudioClip, options: PrepareOptions): Promise<PreparedRecording>;
+  /**
+   * The same for a long WAV file, read a chunk at a time (bounded memory): peaks, a display
+   * spectrogram of bounded size, and the file itself for playback. Cancelled by `cancel()`.
+   */
+  prepareLongWav(file: Blob, options: PrepareOptions, onProgress?: PrepareProgress): Promise<PreparedRecording>;
+  /** Stops the running `analyzeRecording` or `prepareLongWav` between two chunks (it rejects with AnalysisCancelled). */
+  cancel(): Promise<void>;
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
   spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
   /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
   configureInference(backends: Backend[]): Promise<void>;
   /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
-  classifyEvents(clip: AudioClip, spans: EventSpan[], model: string): Promise<ClassifyResult>;
+  classifyEvents(audio: AnalysisAudio, spans: EventSpan[], model: string): Promise<ClassifyResult>;
   inferenceStatus(): Promise<InferenceStatus>;
   /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
   modelCatalog(): Promise<ModelCatalog>;
@@ -76,14 +102,14 @@ export interface AnalysisWorkerApi {
    * and the annotated reference events too when `referenceSpans` is given (for the challenge metrics).
    * `onProgress` is a Comlink.proxy callback.
    */
-  analyzeRecording(clip: AudioClip, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
+  analyzeRecording(audio: AnalysisAudio, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
   /** The model's input spectrogram (`features` output) for the first window of one event. */
-  eventFeatures(clip: AudioClip, span: EventSpan, model: string): Promise<EventFeatureMap>;
+  eventFeatures(audio: AnalysisAudio, span: EventSpan, model: string): Promise<EventFeatureMap>;
   /**
    * Heart mode: the heart-sound classifier (per-window and whole-record) and the heart rate, on the
    * recording at its native rate (the playback WAV), exactly as the model was validated.
    */
-  analyzeHeart(wav: ArrayBuffer): Promise<HeartAnalysis>;
+  analyzeHeart(wav: Blob): Promise<HeartAnalysis>;
 }
 
 export interface AnalyzeOptions {

@@ -9,7 +9,8 @@ export type AudioInputErrorCode =
   | 'bad-header'
   | 'no-samples'
   | 'too-long'
-  | 'decode-failed';
+  | 'decode-failed'
+  | 'cancelled';
 
 export class AudioInputError extends Error {
   readonly code: AudioInputErrorCode;

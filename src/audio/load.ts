@@ -1,32 +1,51 @@
 // File → decoded mono audio at its native rate → prepared for the timeline (in the worker).
 // Every failure becomes an AudioInputError with a message a clinician can act on.
 import * as Comlink from 'comlink';
-import type { AudioClip, PreparedRecording } from '../../workers/api';
+import type { AudioClip, PreparedRecording, PrepareProgress } from '../../workers/api';
 import { withAnalysisWorker } from './analysisClient';
 import { decodeWithBrowser } from './browserDecode';
 import { AudioInputError, isAudioInputError } from './errors';
 import { containerLabel, sniffAudio, SNIFF_BYTES } from './sniff';
+import { readWavLayout } from './wav';
 
 export interface LoadOptions {
-  /** Longer recordings are refused (memory, and the models are not meant for them). */
+  /** Longer recordings are refused. */
   maxDurationS: number;
   /** The lung-sound models work at 8 kHz. */
   analysisRate: number;
+  /**
+   * WAV recordings longer than this are never decoded whole: they are shown and analysed from the
+   * file a chunk at a time, so memory stays bounded (60 min at 48 kHz is 345 MB as 16-bit samples).
+   */
+  longRecordingS: number;
+  /** Other formats are decoded whole by the browser, so they are refused above this length. */
+  maxDecodedS: number;
 }
 
-export const DEFAULT_LOAD_OPTIONS: LoadOptions = { maxDurationS: 30 * 60, analysisRate: 8000 };
+export const DEFAULT_LOAD_OPTIONS: LoadOptions = { maxDurationS: 4 * 3600, analysisRate: 8000, longRecordingS: 10 * 60, maxDecodedS: 30 * 60 };
 
 /** A site may allow longer (or only shorter) recordings: localStorage 'auscult.maxDurationMinutes'. */
 export const MAX_DURATION_SETTING = 'auscult.maxDurationMinutes';
+/** From how many minutes a WAV recording is read in chunks: localStorage 'auscult.longRecordingMinutes'. */
+export const LONG_RECORDING_SETTING = 'auscult.longRecordingMinutes';
+
+function minutesSetting(key: string): number | undefined {
+  try {
+    const minutes = Number(localStorage.getItem(key) ?? NaN);
+    return Number.isFinite(minutes) && minutes > 0 ? minutes * 60 : undefined;
+  } catch {
+    return undefined; // storage disabled: defaults
+  }
+}
 
 export function configuredLoadOptions(): LoadOptions {
-  let minutes = NaN;
-  try {
-    minutes = Number(localStorage.getItem(MAX_DURATION_SETTING) ?? NaN);
-  } catch {
-    // storage disabled: defaults
-  }
-  return Number.isFinite(minutes) && minutes > 0 ? { ...DEFAULT_LOAD_OPTIONS, maxDurationS: minutes * 60 } : DEFAULT_LOAD_OPTIONS;
+  const maxDurationS = minutesSetting(MAX_DURATION_SETTING) ?? DEFAULT_LOAD_OPTIONS.maxDurationS;
+  return {
+    ...DEFAULT_LOAD_OPTIONS,
+    maxDurationS,
+    maxDecodedS: Math.min(maxDurationS, DEFAULT_LOAD_OPTIONS.maxDecodedS),
+    longRecordingS: minutesSetting(LONG_RECORDING_SETTING) ?? DEFAULT_LOAD_OPTIONS.longRecordingS,
+  };
 }
 
 /** Waveform peak buckets per second: enough for the highest zoom (see ui/timeline/zoom.ts). */
@@ -48,11 +67,13 @@ function formatMinutes(s: number): string {
   return s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`;
 }
 
-function tooLong(durationS: number, opts: LoadOptions): AudioInputError {
-  return new AudioInputError(
-    'too-long',
-    `The recording is ${formatMinutes(durationS)} long; recordings up to ${formatMinutes(opts.maxDurationS)} can be opened.`,
-  );
+function tooLong(durationS: number, limitS: number, hint = ''): AudioInputError {
+  return new AudioInputError('too-long', `The recording is ${formatMinutes(durationS)} long; recordings up to ${formatMinutes(limitS)} can be opened${hint}.`);
+}
+
+function decodedTooLong(durationS: number, opts: LoadOptions): AudioInputError {
+  const hint = opts.maxDecodedS < opts.maxDurationS ? ` in this format (as WAV, up to ${formatMinutes(opts.maxDurationS)})` : '';
+  return tooLong(durationS, opts.maxDecodedS, hint);
 }
 
 function warningsOf(value: object): string[] {
@@ -100,14 +121,14 @@ export async function decodeFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OP
   }
 
   const label = containerLabel(sniffed.container);
-  if (sniffed.totalFrames && sniffed.sampleRate && sniffed.totalFrames / sniffed.sampleRate > opts.maxDurationS) {
-    throw tooLong(sniffed.totalFrames / sniffed.sampleRate, opts);
+  if (sniffed.totalFrames && sniffed.sampleRate && sniffed.totalFrames / sniffed.sampleRate > opts.maxDecodedS) {
+    throw decodedTooLong(sniffed.totalFrames / sniffed.sampleRate, opts);
   }
   const warnings: string[] = [];
   if (!sniffed.sampleRate) warnings.push(`The ${label} header does not state a sample rate; decoded at 48 kHz.`);
   const decoded = await decodeWithBrowser(bytes, sniffed.sampleRate ?? 48000, label);
   const durationS = decoded.samples.length / decoded.sampleRate;
-  if (durationS > opts.maxDurationS) throw tooLong(durationS, opts);
+  if (durationS > opts.maxDecodedS) throw decodedTooLong(durationS, opts);
   return {
     clip: { samples: decoded.samples, sampleRate: decoded.sampleRate },
     channels: sniffed.channels ?? decoded.channels,
@@ -120,7 +141,7 @@ export async function decodeFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OP
 export async function prepareClip(clip: AudioClip, opts: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<PreparedRecording> {
   if (clip.samples.length === 0) throw new AudioInputError('no-samples', 'The recording contains no audio samples.');
   const durationS = clip.samples.length / clip.sampleRate;
-  const peakBuckets = Math.min(MAX_PEAK_BUCKETS, clip.samples.length, Math.max(2000, Math.ceil(durationS * PEAKS_PER_SECOND)));
+  const peakBuckets = peakBucketsFor(durationS, clip.samples.length);
   try {
     return await withAnalysisWorker((w) =>
       w.prepare(Comlink.transfer(clip, [clip.samples.buffer]), { analysisRate: opts.analysisRate, peakBuckets }),
@@ -130,7 +151,43 @@ export async function prepareClip(clip: AudioClip, opts: LoadOptions = DEFAULT_L
   }
 }
 
-export async function loadAudioFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OPTIONS): Promise<LoadedAudio> {
+function peakBucketsFor(durationS: number, samples: number): number {
+  return Math.min(MAX_PEAK_BUCKETS, samples, Math.max(2000, Math.ceil(durationS * PEAKS_PER_SECOND)));
+}
+
+/**
+ * A WAV file long enough to be read in chunks: its duration and channels, from the header alone
+ * (the first bytes of the file); undefined for anything else.
+ */
+export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<{ durationS: number; channels: number; frames: number; encoding: string } | undefined> {
+  if (file.size === 0) return undefined;
+  let head: ArrayBuffer;
+  try {
+    head = await file.slice(0, SNIFF_BYTES).arrayBuffer();
+  } catch {
+    return undefined; // decodeFile says why the file cannot be read
+  }
+  if (sniffAudio(new Uint8Array(head))?.container !== 'wav') return undefined;
+  const layout = readWavLayout(head, file.size, { maxDurationS: opts.maxDurationS });
+  return layout.durationS > opts.longRecordingS ? { durationS: layout.durationS, channels: layout.channels, frames: layout.frames, encoding: layout.encoding } : undefined;
+}
+
+/** The long-recording path: the worker reads the file a chunk at a time; `onProgress` 0..1. */
+async function loadLongWav(file: Blob, info: { durationS: number; channels: number; frames: number; encoding: string }, opts: LoadOptions, onProgress?: PrepareProgress): Promise<LoadedAudio> {
+  try {
+    const prepared = await withAnalysisWorker((w) =>
+      w.prepareLongWav(file, { analysisRate: opts.analysisRate, peakBuckets: peakBucketsFor(info.durationS, info.frames) }, onProgress && Comlink.proxy(onProgress)),
+    );
+    return { channels: info.channels, format: `WAV ${info.encoding}`, warnings: [], prepared };
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AnalysisCancelled') throw new AudioInputError('cancelled', 'Opening was cancelled.');
+    throw asInputError(e, 'The WAV file could not be read');
+  }
+}
+
+export async function loadAudioFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OPTIONS, onProgress?: PrepareProgress): Promise<LoadedAudio> {
+  const long = await longWavInfo(file, opts);
+  if (long) return loadLongWav(file, long, opts, onProgress);
   const { clip, ...rest } = await decodeFile(file, opts);
   return { ...rest, prepared: await prepareClip(clip, opts) };
 }

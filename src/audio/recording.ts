@@ -46,6 +46,7 @@ export type AnalysisState =
   | { status: 'queued' }
   | { status: 'running'; progress: AnalysisProgress }
   | { status: 'done' }
+  | { status: 'cancelled' }
   | { status: 'error'; message: string };
 
 let counter = 0;

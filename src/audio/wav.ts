@@ -148,11 +148,30 @@ function sampleReader(view: DataView, encoding: WavEncoding): (offset: number) =
   }
 }
 
-/** Decode WAV bytes to mono float samples at the file's own rate. Throws AudioInputError. */
-export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAudio {
-  if (bytes.byteLength === 0) throw new AudioInputError('empty', 'The file is empty.');
-  if (!looksLikeWav(bytes)) throw new AudioInputError('not-audio', 'This is not a WAV file (no RIFF/WAVE header).');
-  const view = new DataView(bytes);
+/** Where the samples are in a WAV file, and how they are encoded. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  encoding: WavEncoding;
+  /** Byte offset of the first sample frame in the file. */
+  dataOffset: number;
+  /** Whole frames in the data chunk (as far as the file holds them). */
+  frames: number;
+  /** Bytes per frame: channels × sample size (the header's block_align is not trusted). */
+  frameBytes: number;
+  durationS: number;
+  warnings: string[];
+}
+
+/**
+ * Finds the format and the data chunk. `head` is the start of the file (all of it, or only its
+ * first bytes for a file read in chunks); `fileSize` is the whole file's size, so a long file's
+ * data chunk is measured against the file, not against the bytes read so far.
+ */
+export function readWavLayout(head: ArrayBuffer, fileSize: number = head.byteLength, options: WavReadOptions = {}): WavLayout {
+  if (fileSize === 0) throw new AudioInputError('empty', 'The file is empty.');
+  if (!looksLikeWav(head)) throw new AudioInputError('not-audio', 'This is not a WAV file (no RIFF/WAVE header).');
+  const view = new DataView(head);
   const warnings: string[] = [];
 
   let fmt: FmtChunk | undefined;
@@ -160,21 +179,21 @@ export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAu
   let dataSize = 0;
   let rf64DataSize: number | undefined;
   let offset = 12;
-  while (offset + 8 <= bytes.byteLength) {
+  while (offset + 8 <= head.byteLength) {
     const id = fourcc(view, offset);
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'ds64' && size >= 16) {
       rf64DataSize = view.getUint32(body + 8, true) + view.getUint32(body + 12, true) * 2 ** 32;
     } else if (id === 'fmt ') {
-      if (body + Math.min(size, 40) > bytes.byteLength) {
+      if (body + Math.min(size, 40) > head.byteLength) {
         throw new AudioInputError('truncated', 'The file ends inside its WAV header.');
       }
       fmt = readFmt(view, body, size);
     } else if (id === 'data') {
       dataOffset = body;
       const declared = size === 0xffffffff && rf64DataSize !== undefined ? rf64DataSize : size;
-      const available = bytes.byteLength - body;
+      const available = fileSize - body;
       if (declared > available || size === 0xffffffff) {
         if (size !== 0xffffffff) warnings.push('The data chunk claims more bytes than the file holds; read to the end of the file.');
         dataSize = available;
@@ -189,7 +208,10 @@ export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAu
     offset = next;
   }
 
-  if (!fmt) throw new AudioInputError('bad-header', 'The WAV file has no "fmt " chunk.');
+  if (!fmt) {
+    const detail = dataOffset >= 0 && head.byteLength < fileSize ? ' before its audio data' : '';
+    throw new AudioInputError('bad-header', `The WAV file has no "fmt " chunk${detail}.`);
+  }
   if (dataOffset < 0) throw new AudioInputError('truncated', 'The WAV file has no "data" chunk: it holds no audio.');
   if (fmt.channels < 1 || fmt.channels > MAX_CHANNELS) {
     throw new AudioInputError('bad-header', `The WAV header gives ${fmt.channels} channels; expected 1 to ${MAX_CHANNELS}.`);
@@ -199,8 +221,7 @@ export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAu
   }
   const encoding = encodingOf(fmt);
   // The header's block_align is often wrong; the frame size follows from channels × sample size.
-  const sampleBytes = bytesPerSample(encoding);
-  const frameBytes = sampleBytes * fmt.channels;
+  const frameBytes = bytesPerSample(encoding) * fmt.channels;
   const frames = Math.floor(dataSize / frameBytes);
   if (frames === 0) throw new AudioInputError('no-samples', 'The WAV file contains no samples.');
   const durationS = frames / fmt.sampleRate;
@@ -210,22 +231,45 @@ export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAu
       `The recording is ${formatDuration(durationS)} long; the limit is ${formatDuration(options.maxDurationS)}.`,
     );
   }
+  return { sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, dataOffset, frames, frameBytes, durationS, warnings };
+}
 
-  const read = sampleReader(view, encoding);
-  const samples = new Float32Array(frames);
-  const scale = 1 / fmt.channels;
+/**
+ * Mono mix of `count` frames held in `bytes` (which start at a frame boundary). Non-finite values
+ * become silence and are counted, so the caller can say so.
+ */
+export function decodeFrames(bytes: ArrayBuffer, byteOffset: number, count: number, layout: Pick<WavLayout, 'channels' | 'encoding'>): { samples: Float32Array; nonFinite: number } {
+  const view = new DataView(bytes);
+  const read = sampleReader(view, layout.encoding);
+  const sampleBytes = bytesPerSample(layout.encoding);
+  const { channels } = layout;
+  const samples = new Float32Array(count);
+  const scale = 1 / channels;
   let nonFinite = 0;
-  for (let f = 0, o = dataOffset; f < frames; f++) {
+  for (let f = 0, o = byteOffset; f < count; f++) {
     let sum = 0;
-    for (let c = 0; c < fmt.channels; c++, o += sampleBytes) {
+    for (let c = 0; c < channels; c++, o += sampleBytes) {
       const v = read(o);
       if (Number.isFinite(v)) sum += v;
       else nonFinite++;
     }
     samples[f] = sum * scale;
   }
-  if (nonFinite > 0) warnings.push(`${nonFinite} non-finite sample values (NaN/Infinity) were replaced by silence.`);
-  return { samples, sampleRate: fmt.sampleRate, channels: fmt.channels, encoding, durationS, warnings };
+  return { samples, nonFinite };
+}
+
+export function nonFiniteWarning(count: number): string {
+  return `${count} non-finite sample values (NaN/Infinity) were replaced by silence.`;
+}
+
+/** Decode WAV bytes to mono float samples at the file's own rate. Throws AudioInputError. */
+export function readWav(bytes: ArrayBuffer, options: WavReadOptions = {}): WavAudio {
+  if (bytes.byteLength === 0) throw new AudioInputError('empty', 'The file is empty.');
+  const layout = readWavLayout(bytes, bytes.byteLength, options);
+  const { samples, nonFinite } = decodeFrames(bytes, layout.dataOffset, layout.frames, layout);
+  const warnings = [...layout.warnings];
+  if (nonFinite > 0) warnings.push(nonFiniteWarning(nonFinite));
+  return { samples, sampleRate: layout.sampleRate, channels: layout.channels, encoding: layout.encoding, durationS: layout.durationS, warnings };
 }
 
 function formatDuration(s: number): string {

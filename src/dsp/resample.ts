@@ -41,19 +41,49 @@ function kernel(): Float64Array {
   return table;
 }
 
-/** Resample mono audio from one rate to another. Returns the input itself when the rates agree. */
-export function resample(input: Float32Array, fromRate: number, toRate: number): Float32Array {
+/** Output length for `inputLength` samples: the same for a whole array and for a file read in chunks. */
+export function resampledLength(inputLength: number, fromRate: number, toRate: number): number {
+  return fromRate === toRate ? inputLength : Math.floor((inputLength * toRate) / fromRate);
+}
+
+function geometry(fromRate: number, toRate: number) {
   if (!(fromRate > 0) || !(toRate > 0)) throw new RangeError(`Bad sample rates ${fromRate} → ${toRate}`);
-  if (fromRate === toRate) return input;
-  const table = kernel();
   const ratio = fromRate / toRate; // input samples per output sample
   // Work in units of the lower rate so one kernel serves down- and up-sampling.
   const scale = Math.min(1, toRate / fromRate); // lower-rate periods per input sample
   const reach = HALF_WIDTH / scale; // kernel half-width in input samples
-  const outLength = Math.floor((input.length * toRate) / fromRate);
-  const out = new Float32Array(outLength);
-  const last = input.length - 1;
-  for (let n = 0; n < outLength; n++) {
+  return { ratio, scale, reach };
+}
+
+/** The input samples [start, end) that outputs [outStart, outEnd) depend on. */
+export function inputSpanFor(outStart: number, outEnd: number, inputLength: number, fromRate: number, toRate: number): [number, number] {
+  if (fromRate === toRate) return [outStart, outEnd];
+  const { ratio, reach } = geometry(fromRate, toRate);
+  if (outEnd <= outStart) return [0, 0];
+  const start = Math.max(0, Math.ceil(outStart * ratio - reach));
+  const end = Math.min(inputLength, Math.floor((outEnd - 1) * ratio + reach) + 1);
+  return [start, Math.max(start, end)];
+}
+
+/**
+ * Outputs [outStart, outEnd) of resampling an `inputLength`-sample signal, given only the part of
+ * it that starts at `inputStart` (which must cover `inputSpanFor`). Every output is computed exactly
+ * as for the whole signal, so a long file resampled in chunks is bit-identical to resampling it whole.
+ */
+export function resampleSpan(
+  input: Float32Array,
+  inputStart: number,
+  inputLength: number,
+  fromRate: number,
+  toRate: number,
+  outStart: number,
+  outEnd: number,
+): Float32Array {
+  const { ratio, scale, reach } = geometry(fromRate, toRate);
+  const table = kernel();
+  const out = new Float32Array(Math.max(0, outEnd - outStart));
+  const last = inputLength - 1;
+  for (let n = outStart; n < outEnd; n++) {
     const t = n * ratio; // position in input samples
     const first = Math.max(0, Math.ceil(t - reach));
     const end = Math.min(last, Math.floor(t + reach));
@@ -62,9 +92,16 @@ export function resample(input: Float32Array, fromRate: number, toRate: number):
       const pos = Math.abs(t - k) * scale * TABLE_OVERSAMPLING;
       const i = pos | 0;
       const frac = pos - i;
-      acc += input[k] * (table[i] + frac * (table[i + 1] - table[i]));
+      acc += input[k - inputStart] * (table[i] + frac * (table[i + 1] - table[i]));
     }
-    out[n] = acc * scale;
+    out[n - outStart] = acc * scale;
   }
   return out;
+}
+
+/** Resample mono audio from one rate to another. Returns the input itself when the rates agree. */
+export function resample(input: Float32Array, fromRate: number, toRate: number): Float32Array {
+  if (!(fromRate > 0) || !(toRate > 0)) throw new RangeError(`Bad sample rates ${fromRate} → ${toRate}`);
+  if (fromRate === toRate) return input;
+  return resampleSpan(input, 0, input.length, fromRate, toRate, 0, resampledLength(input.length, fromRate, toRate));
 }

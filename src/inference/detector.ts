@@ -5,7 +5,7 @@
 // that overlap by 4 s, so memory stays bounded; each frame is taken from the chunk in which it lies
 // farthest from an edge (training/auscult_train/detector.py chunk_plan is the Python twin).
 import type { AudioClip } from '../../workers/api';
-import { resample } from '../dsp/resample';
+import { sourceAt, type AudioSource } from '../audio/source';
 import { EVENT_CLASSES } from '../labels';
 import { EventClassifier, EVENT_TASK } from './eventClassifier';
 import { modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
@@ -20,6 +20,7 @@ import {
   type RecordVerdict,
 } from './postprocess';
 import { ort, type Backend } from './runtime';
+import { throwIfCancelled, type StepHooks } from './hooks';
 
 export const DETECTOR_TASK = 'respiratory-detector';
 
@@ -133,10 +134,15 @@ export class Detector {
     this.entry = detectorEntry(store.manifest, entryId);
   }
 
-  /** Frame outputs for samples already at the model's rate (8 kHz). */
-  async frameOutputs(samples: Float32Array): Promise<{ frames: FrameOutputs; backend: Backend }> {
+  /**
+   * Frame outputs for audio at the model's rate (8 kHz), read one chunk at a time: only the frame
+   * outputs (32 ms each) are kept for the whole recording, never its audio.
+   */
+  async frameOutputs(audio: Float32Array | AudioSource, hooks: StepHooks = {}): Promise<{ frames: FrameOutputs; backend: Backend }> {
     const m = this.entry;
-    const n = samples.length;
+    const source = audio instanceof Float32Array ? sourceAt({ samples: audio, sampleRate: m.sampleRate }, m.sampleRate) : audio;
+    if (source.sampleRate !== m.sampleRate) throw new RangeError(`The detector needs ${m.sampleRate} Hz audio, not ${source.sampleRate} Hz.`);
+    const n = source.length;
     if (n < m.input.minSamples) {
       throw new RangeError(`The recording is too short to analyse (${((n / m.sampleRate) * 1000).toFixed(0)} ms; at least ${Math.ceil((m.input.minSamples / m.sampleRate) * 1000)} ms needed).`);
     }
@@ -149,8 +155,9 @@ export class Detector {
     const rec = new Float64Array(nr);
     const plan = chunkPlan(n, m.chunk.samples, m.chunk.overlapSamples, m.frameHopSamples);
     let weight = 0;
-    for (const c of plan) {
-      const input = new ort.Tensor('float32', samples.slice(c.start, c.end), [1, c.end - c.start]);
+    for (const [k, c] of plan.entries()) {
+      throwIfCancelled(hooks.signal);
+      const input = new ort.Tensor('float32', await source.read(c.start, c.end), [1, c.end - c.start]);
       const out = await session.run({ [m.input.name]: input }, [m.outputs.activity, m.outputs.classProbs, m.outputs.recordProbs]);
       const a = out[m.outputs.activity].data as Float32Array;
       const p = out[m.outputs.classProbs].data as Float32Array;
@@ -161,29 +168,31 @@ export class Detector {
         classProbs.set(p.subarray((g - f0) * nc, (g - f0 + 1) * nc), g * nc);
       }
       const w = c.end - c.start;
-      for (let k = 0; k < nr; k++) rec[k] += r[k] * w;
+      for (let j = 0; j < nr; j++) rec[j] += r[j] * w;
       weight += w;
       input.dispose();
       for (const t of Object.values(out)) t.dispose();
+      hooks.onStep?.(k + 1, plan.length);
     }
     const recordProbs = Float32Array.from(rec, (v) => v / weight);
     return { frames: { nFrames: total, activity, classProbs, recordProbs }, backend };
   }
 
   /**
-   * Events and record verdict for a recording at any rate (resampled to the model's rate once).
+   * Events and record verdict for a recording at any rate: a clip is resampled to the model's rate
+   * once, a source (a long file) chunk by chunk as it is read.
    * With `eventTypes: 'eventClassifiers'` in the manifest's post-processing, each detected event is
    * re-typed by the event classifiers (`eventModel`, default the ensemble).
    */
-  async analyse(audio: AudioClip, eventModel = 'ensemble'): Promise<DetectionResult> {
+  async analyse(audio: AudioClip | AudioSource, eventModel = 'ensemble', hooks: StepHooks = {}): Promise<DetectionResult> {
     const m = this.entry;
-    const samples = resample(audio.samples, audio.sampleRate, m.sampleRate);
-    const durationMs = Math.floor((samples.length * 1000) / m.sampleRate);
-    const { frames, backend } = await this.frameOutputs(samples);
+    const source = sourceAt(audio, m.sampleRate);
+    const durationMs = Math.floor((source.length * 1000) / m.sampleRate);
+    const { frames, backend } = await this.frameOutputs(source, hooks);
     const timing = { frameHopMs: m.frameHopMs, frameOffsetMs: m.frameOffsetMs };
     let events = detectEvents(frames.activity, frames.classProbs, m.classes, durationMs, m.postprocess, timing);
     const eventTypes = m.postprocess.eventTypes ?? 'detector';
-    if (eventTypes === 'eventClassifiers' && events.length) events = await this.retype(samples, m.sampleRate, events, eventModel);
+    if (eventTypes === 'eventClassifiers' && events.length) events = await this.retype(source, events, eventModel, hooks.signal);
     const verdict = recordVerdict(events, frames.recordProbs, m.recordClasses, m.classes, groupTable(), m.postprocess);
     return {
       modelId: m.id,
@@ -200,10 +209,11 @@ export class Detector {
     };
   }
 
-  private async retype(samples: Float32Array, rate: number, events: DetectedEvent[], choice: string): Promise<DetectedEvent[]> {
+  private async retype(source: AudioSource, events: DetectedEvent[], choice: string, signal?: AbortSignal): Promise<DetectedEvent[]> {
     const members = resolveModelChoice(this.store.manifest, EVENT_TASK, choice);
     const classifier = new EventClassifier(this.store);
-    const res = await classifier.classify({ samples, sampleRate: rate }, events.map((e) => ({ startMs: e.start, endMs: e.end })), members.length > 1 ? choice : members[0].id);
+    const spans = events.map((e) => ({ startMs: e.start, endMs: e.end }));
+    const res = await classifier.classify(source, spans, members.length > 1 ? choice : members[0].id, { signal });
     return events.map((e, i) => {
       const p = res.predictions[i];
       // The classifiers' class order is the same label table; map by name to be safe.

@@ -1,6 +1,7 @@
 // Classifies respiratory events with the manifest's event models, alone or as an ensemble.
 import type { AudioClip } from '../../workers/api';
-import { resample } from '../dsp/resample';
+import { sourceAt, type AudioSource } from '../audio/source';
+import { throwIfCancelled, type StepHooks } from './hooks';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { decideClass, type EventDecisions } from './decision';
 import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';
@@ -9,6 +10,8 @@ import type { Backend } from './runtime';
 import { runWindowModel, type WindowRun } from './windowRunner';
 
 export const EVENT_TASK = 'respiratory-event';
+/** Events read and classified together (each up to a few seconds of audio). */
+const EVENTS_PER_BATCH = 64;
 
 export interface EventSpan {
   startMs: number;
@@ -42,16 +45,34 @@ export class EventClassifier {
     return runWindowModel(this.store, model, io, windows);
   }
 
-  /** Classify events of a recording (any rate: resampled to the model's rate once). */
-  async classify(audio: AudioClip, events: EventSpan[], choice: string): Promise<ClassifyResult> {
+  /**
+   * Classify events of a recording (any rate: a clip is resampled to the model's rate once). The
+   * events are read and classified a batch at a time, so a long recording's thousands of events
+   * never sit in memory together.
+   */
+  async classify(audio: AudioClip | AudioSource, events: EventSpan[], choice: string, hooks: StepHooks = {}): Promise<ClassifyResult> {
     const members = resolveModelChoice(this.store.manifest, EVENT_TASK, choice);
     const rate = members[0].sampleRate;
-    const samples = resample(audio.samples, audio.sampleRate, rate);
-    const clips = events.map((e) => {
-      const [s, t] = eventSampleRange(e.startMs, e.endMs, rate, samples.length);
-      return samples.subarray(s, Math.max(s, t));
-    });
-    return this.classifyClips(clips, members, decisionsFor(this.store.manifest, choice, members));
+    const source = sourceAt(audio, rate);
+    const decisions = decisionsFor(this.store.manifest, choice, members);
+    const predictions: EventPrediction[] = [];
+    let backend: Backend = 'wasm';
+    const batches = Math.ceil(events.length / EVENTS_PER_BATCH);
+    for (let b = 0; b < batches; b++) {
+      throwIfCancelled(hooks.signal);
+      const batch = events.slice(b * EVENTS_PER_BATCH, (b + 1) * EVENTS_PER_BATCH);
+      const clips = await Promise.all(
+        batch.map((e) => {
+          const [s, t] = eventSampleRange(e.startMs, e.endMs, rate, source.length);
+          return source.read(s, Math.max(s, t));
+        }),
+      );
+      const res = await this.classifyClips(clips, members, decisions);
+      predictions.push(...res.predictions);
+      backend = res.backend;
+      hooks.onStep?.(b + 1, batches);
+    }
+    return { classes: members[0].classes, decisions, predictions, models: members.map((m) => m.id), backend };
   }
 
   /** Classify stand-alone event clips already at the models' rate. */

@@ -2,22 +2,22 @@
 // normalised log-STFT after its own front end) for the event's first input window. Showing the
 // model's input, not a display spectrogram, lets a clinician judge what the decision rests on.
 import type { AudioClip, EventFeatureMap } from '../../workers/api';
-import { resample } from '../dsp/resample';
+import { sourceAt, type AudioSource } from '../audio/source';
 import { EVENT_TASK, type EventSpan } from './eventClassifier';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { resolveModelChoice } from './manifest';
 import type { ModelStore } from './modelStore';
 import { ort } from './runtime';
 
-export async function eventFeatures(store: ModelStore, clip: AudioClip, span: EventSpan, choice: string): Promise<EventFeatureMap> {
+export async function eventFeatures(store: ModelStore, audio: AudioClip | AudioSource, span: EventSpan, choice: string): Promise<EventFeatureMap> {
   // An ensemble's members may differ in front end; the first member's input is shown (and named).
   const model = resolveModelChoice(store.manifest, EVENT_TASK, choice)[0];
   const name = model.outputs.features;
   if (!name) throw new Error(`Model "${model.id}" does not expose its input spectrogram (no "features" output).`);
   const rate = model.sampleRate;
-  const samples = clip.sampleRate === rate ? clip.samples : resample(clip.samples, clip.sampleRate, rate);
-  const [s, t] = eventSampleRange(span.startMs, span.endMs, rate, samples.length);
-  const event = samples.subarray(s, Math.max(s, t));
+  const source = sourceAt(audio, rate);
+  const [s, t] = eventSampleRange(span.startMs, span.endMs, rate, source.length);
+  const event = await source.read(s, Math.max(s, t));
   const window = eventWindows(event, model.input)[0];
   const { session } = await store.session(model);
   const input = new ort.Tensor('float32', Float32Array.from(window), [1, model.input.clipSamples]);

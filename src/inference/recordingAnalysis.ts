@@ -11,14 +11,15 @@ import type {
   RecordingAnalysis,
   ReferenceClassification,
 } from '../../workers/api';
-import { resample } from '../dsp/resample';
+import { isAudioSource, sourceAt, type AudioSource } from '../audio/source';
 import { EVENT_NAMES as TABLE, toTableOrder, vote } from '../analysis/classes';
-import { Detector, DETECTOR_TASK, type DetectionResult } from './detector';
+import { Detector, DETECTOR_TASK, detectorEntry, type DetectionResult } from './detector';
 import { EventClassifier, EVENT_TASK, type ClassifyResult, type EventSpan } from './eventClassifier';
 import type { EventDecisions } from './decision';
 import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
 import type { Backend } from './runtime';
+import { isCancellation, type StepHooks } from './hooks';
 
 /**
  * Merges the detector's events with the classifiers' predictions. The label is the classifiers'
@@ -60,11 +61,19 @@ export function modelDecisionsOf(manifest: Manifest): Record<string, EventDecisi
   return Object.fromEntries(modelsForTask(manifest, EVENT_TASK).map((m) => [m.id, decisionsFor(manifest, m.id, [m])]));
 }
 
+/** Fractions of the progress bar: detection, then the detected events, then the annotated ones. */
+const PROGRESS = { detect: [0.1, 0.55], classify: [0.55, 0.85], reference: [0.85, 0.98] } as const;
+
+/**
+ * `audio` is a clip in memory or, for a long recording, a source read chunk by chunk (memory stays
+ * bounded by the chunk size). `signal` cancels between chunks and batches (AnalysisCancelled).
+ */
 export async function analyzeRecording(
   store: ModelStore,
-  clip: AudioClip,
+  audio: AudioClip | AudioSource,
   options: AnalyzeOptions,
   onProgress: (p: AnalysisProgress) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<RecordingAnalysis> {
   const t0 = performance.now();
   const notes: string[] = [];
@@ -74,21 +83,30 @@ export async function analyzeRecording(
   const modelDecisions = modelDecisionsOf(store.manifest);
   let backend: Backend = 'wasm';
   let detection: DetectionResult | null = null;
-  // One resampling to the event models' rate, shared by both classification passes.
-  const rate = members[0]?.sampleRate ?? clip.sampleRate;
-  const atRate: AudioClip = clip.sampleRate === rate ? clip : { samples: resample(clip.samples, clip.sampleRate, rate), sampleRate: rate };
+  const nativeRate = audio.sampleRate;
+  const nativeLength = isAudioSource(audio) ? audio.length : audio.samples.length;
+  // One resampling to the event models' rate, shared by the detector (same rate) and both classification passes.
+  const rate = members[0]?.sampleRate ?? nativeRate;
+  const atRate = sourceAt(audio, rate);
+  const stepHooks = (stage: AnalysisProgress['stage'], [from, to]: readonly [number, number], what: string): StepHooks => ({
+    signal,
+    onStep: (done, total) => onProgress({ stage, fraction: from + ((to - from) * done) / total, message: `${what} (${done} of ${total})` }),
+  });
 
   onProgress({ stage: 'models', fraction: 0.05, message: 'Loading the models' });
   if (hasDetector) {
-    onProgress({ stage: 'detecting', fraction: 0.1, message: 'Finding respiratory events' });
+    onProgress({ stage: 'detecting', fraction: PROGRESS.detect[0], message: 'Finding respiratory events' });
+    const detectorInput = detectorEntry(store.manifest, options.detectorId).sampleRate === rate ? atRate : audio;
+    const hooks = stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events');
     const detector = new Detector(store, options.detectorId);
     try {
-      detection = await detector.analyse(clip, options.eventModel);
+      detection = await detector.analyse(detectorInput, options.eventModel, hooks);
     } catch (e) {
+      if (isCancellation(e)) throw e;
       // A WebGPU failure mid-run: the store switches to WASM and the detector runs again once.
       if ((await store.session(detector.entry as unknown as ModelEntry)).backend === 'wasm') throw e;
       await store.fallBackToWasm(`WebGPU failed while detecting events (${e instanceof Error ? e.message : String(e)}); using WASM`);
-      detection = await new Detector(store, options.detectorId).analyse(clip, options.eventModel);
+      detection = await new Detector(store, options.detectorId).analyse(detectorInput, options.eventModel, hooks);
     }
     backend = detection.backend;
   } else {
@@ -99,8 +117,10 @@ export async function analyzeRecording(
   if (detection) {
     let classified: ClassifyResult | null = null;
     if (detection.events.length && members.length) {
-      onProgress({ stage: 'classifying', fraction: 0.55, message: `Classifying ${detection.events.length} events` });
-      classified = await classifier.classify(atRate, detection.events.map((e) => ({ startMs: e.start, endMs: e.end })), options.eventModel);
+      const what = `Classifying ${detection.events.length} events`;
+      onProgress({ stage: 'classifying', fraction: PROGRESS.classify[0], message: what });
+      const spans = detection.events.map((e) => ({ startMs: e.start, endMs: e.end }));
+      classified = await classifier.classify(atRate, spans, options.eventModel, stepHooks('classifying', PROGRESS.classify, what));
       backend = classified.backend;
     }
     events = mergeEvents(detection, classified, options.eventModel, modelDecisions);
@@ -109,8 +129,9 @@ export async function analyzeRecording(
   let reference: ReferenceClassification[] | undefined;
   const spans: EventSpan[] = (options.referenceSpans ?? []).filter((s) => s.endMs > s.startMs);
   if (spans.length && members.length) {
-    onProgress({ stage: 'reference', fraction: 0.85, message: `Classifying ${spans.length} annotated events` });
-    const res = await classifier.classify(atRate, spans, options.eventModel);
+    const what = `Classifying ${spans.length} annotated events`;
+    onProgress({ stage: 'reference', fraction: PROGRESS.reference[0], message: what });
+    const res = await classifier.classify(atRate, spans, options.eventModel, stepHooks('reference', PROGRESS.reference, what));
     backend = res.backend;
     reference = referenceFrom(res);
   } else if (options.referenceSpans?.length) {
@@ -132,7 +153,7 @@ export async function analyzeRecording(
     eventModel: options.eventModel,
     eventModels: members.map((m) => m.id),
     backend,
-    durationMs: Math.floor((clip.samples.length * 1000) / clip.sampleRate),
+    durationMs: Math.floor((nativeLength * 1000) / nativeRate),
     events,
     verdict,
     reference,

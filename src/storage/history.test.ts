@@ -30,7 +30,7 @@ describe('history store', () => {
     await saveEntry(entry('a', 1), new Uint8Array([1, 2, 3, 4]).buffer);
     await saveEntry(entry('b', 2), new Uint8Array([5, 6]).buffer);
     expect((await listEntries()).map((e) => e.id)).toEqual(['b', 'a']);
-    expect(new Uint8Array(await loadAudio('a'))).toEqual(new Uint8Array([1, 2, 3, 4]));
+    expect(new Uint8Array(await (await loadAudio('a')).arrayBuffer())).toEqual(new Uint8Array([1, 2, 3, 4]));
     await deleteEntry('a');
     expect((await listEntries()).map((e) => e.id)).toEqual(['b']);
     await expect(loadAudio('a')).rejects.toThrow(/missing/);
@@ -43,7 +43,7 @@ describe('history store', () => {
     const back = await getEntry('a');
     expect(back?.edited).toBe(true);
     expect(back?.events[0]).toMatchObject({ start: 0.2, end: 0.9, label: 'Fine Crackle' });
-    expect(new Uint8Array(await loadAudio('a'))).toEqual(new Uint8Array([1, 2, 3, 4]));
+    expect(new Uint8Array(await (await loadAudio('a')).arrayBuffer())).toEqual(new Uint8Array([1, 2, 3, 4]));
   });
 
   it('rolls a write back as a whole when the quota is exceeded, and says so clearly', async () => {
@@ -61,6 +61,6 @@ describe('history store', () => {
       IDBObjectStore.prototype.put = put;
     }
     expect((await listEntries()).map((e) => e.id)).toEqual(['kept']);
-    expect(new Uint8Array(await loadAudio('kept'))).toEqual(new Uint8Array([1]));
+    expect(new Uint8Array(await (await loadAudio('kept')).arrayBuffer())).toEqual(new Uint8Array([1]));
   });
 });

@@ -34,7 +34,8 @@ export interface HistoryEntry {
 
 interface AudioRow {
   id: string;
-  wav: ArrayBuffer;
+  /** A Blob (kept by the browser on disk, not in memory); entries of earlier versions hold an ArrayBuffer. */
+  wav: Blob | ArrayBuffer;
 }
 
 const DB_NAME = 'auscult-history';
@@ -82,7 +83,7 @@ async function quotaMessage(name: string): Promise<string> {
  * Saves (or updates) an entry. `wav` is only written if the entry has no audio yet, so saving an
  * edit does not copy the recording again.
  */
-export async function saveEntry(entry: HistoryEntry, wav?: ArrayBuffer): Promise<void> {
+export async function saveEntry(entry: HistoryEntry, wav?: Blob | ArrayBuffer): Promise<void> {
   const db = await openDb();
   let syncError: unknown;
   try {
@@ -125,11 +126,11 @@ export async function getEntry(id: string): Promise<HistoryEntry | undefined> {
   return request<HistoryEntry | undefined>(db.transaction(ENTRIES, 'readonly').objectStore(ENTRIES).get(id));
 }
 
-export async function loadAudio(id: string): Promise<ArrayBuffer> {
+export async function loadAudio(id: string): Promise<Blob> {
   const db = await openDb();
   const row = await request<AudioRow | undefined>(db.transaction(AUDIO, 'readonly').objectStore(AUDIO).get(id));
   if (!row) throw new Error('The stored audio of this recording is missing (it may have been cleared by the browser).');
-  return row.wav;
+  return row.wav instanceof Blob ? row.wav : new Blob([row.wav], { type: 'audio/wav' });
 }
 
 export async function deleteEntry(id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
@@ -94,8 +95,15 @@ export function App() {
   const openIds = useMemo(() => new Set(store.recordings.flatMap((r) => (r.historyId ? [r.historyId] : []))), [store.recordings]);
   const annotated = store.recordings.filter((r) => r.reference).length;
   const workspaceStore = useMemo(
-    () => ({ editEvents: store.editEvents, revertEdits: store.revertEdits, reclassifyAll: store.reclassifyAll, setMode: store.setMode, requestAnalysis: store.requestAnalysis }),
-    [store.editEvents, store.revertEdits, store.reclassifyAll, store.setMode, store.requestAnalysis],
+    () => ({
+      editEvents: store.editEvents,
+      revertEdits: store.revertEdits,
+      reclassifyAll: store.reclassifyAll,
+      setMode: store.setMode,
+      requestAnalysis: store.requestAnalysis,
+      cancelAnalysis: store.cancelAnalysis,
+    }),
+    [store.editEvents, store.revertEdits, store.reclassifyAll, store.setMode, store.requestAnalysis, store.cancelAnalysis],
   );
   const onFiles = (files: File[]) => void store.openFiles(files);
 
@@ -131,11 +139,22 @@ export function App() {
         />
         {store.loading && (
           <Box role="status" aria-live="polite" sx={{ px: 2, py: 0.5, bgcolor: 'background.paper' }}>
-            <Typography variant="body2">
-              Opening {store.loading.current}
-              {store.loading.remaining > 1 ? ` (${store.loading.remaining - 1} more waiting)` : ''}…
-            </Typography>
-            <LinearProgress />
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+              <Typography variant="body2" sx={{ flex: 1 }}>
+                Opening {store.loading.current}
+                {store.loading.fraction !== undefined ? ` (long recording, read from the file in chunks: ${Math.round(store.loading.fraction * 100)}%)` : ''}
+                {store.loading.remaining > 1 ? ` (${store.loading.remaining - 1} more waiting)` : ''}…
+              </Typography>
+              {store.loading.fraction !== undefined && (
+                <Button size="small" onClick={store.cancelLoading} data-testid="cancel-loading">
+                  Cancel
+                </Button>
+              )}
+            </Stack>
+            <LinearProgress
+              variant={store.loading.fraction !== undefined ? 'determinate' : 'indeterminate'}
+              value={store.loading.fraction !== undefined ? Math.round(store.loading.fraction * 100) : undefined}
+            />
           </Box>
         )}
         <Box sx={{ flex: 1, display: 'flex', flexDirection: { xs: 'column', md: 'row' }, gap: 2, p: 2, alignItems: 'flex-start' }}>
@@ -191,11 +210,18 @@ export function App() {
             setConfirming(undefined);
           }}
         />
-        <Notices notices={notices} onDismiss={dismissNotice} pwa={pwa} />
+        <Notices notices={notices} onDismiss={dismissNotice} pwa={pwa} busy={busyWith(store.recordings, Boolean(store.loading))} />
       </Box>
       {printing && store.selected?.analysis && (
         <ReportView recording={store.selected} catalog={models.catalog} status={models.status} onReady={onReportReady} />
       )}
     </>
   );
+}
+
+/** What a reload would interrupt now, in words, or undefined when nothing runs. */
+function busyWith(recordings: readonly LoadedRecording[], opening: boolean): string | undefined {
+  const running = (s?: { status: string }) => s?.status === 'running' || s?.status === 'queued';
+  if (recordings.some((r) => running(r.analysisState) || running(r.heartState))) return 'the analysis';
+  return opening ? 'opening the files' : undefined;
 }

@@ -3,7 +3,7 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { PwaStatus } from '../pwa/usePwaStatus';
 import type { Notice } from './useRecordings';
 
@@ -13,10 +13,17 @@ export interface NoticesProps {
   notices: readonly Notice[];
   onDismiss: (id: string) => void;
   pwa: PwaStatus;
+  /** What is running that a reload would interrupt (an analysis, a file being opened), if anything. */
+  busy?: string;
 }
 
-export function Notices({ notices, onDismiss, pwa }: NoticesProps) {
-  const { offlineReady, dismissOfflineReady } = pwa;
+export function Notices({ notices, onDismiss, pwa, busy }: NoticesProps) {
+  const { offlineReady, dismissOfflineReady, applyUpdate } = pwa;
+  // A new version never interrupts work: asked to reload while something runs, it waits for the end.
+  const [reloadWhenIdle, setReloadWhenIdle] = useState(false);
+  useEffect(() => {
+    if (reloadWhenIdle && !busy && applyUpdate) applyUpdate();
+  }, [reloadWhenIdle, busy, applyUpdate]);
   useEffect(() => {
     if (!offlineReady) return;
     const t = setTimeout(dismissOfflineReady, OFFLINE_READY_MS);
@@ -34,18 +41,25 @@ export function Notices({ notices, onDismiss, pwa }: NoticesProps) {
           variant="filled"
           role="alert"
           data-testid="update-prompt"
+          data-waiting={reloadWhenIdle ? 'true' : 'false'}
           action={
-            <>
-              <Button color="inherit" size="small" onClick={pwa.applyUpdate} sx={{ fontWeight: 700 }}>
-                Reload
-              </Button>
-              <Button color="inherit" size="small" onClick={pwa.dismissUpdate}>
-                Later
-              </Button>
-            </>
+            reloadWhenIdle ? undefined : (
+              <>
+                <Button color="inherit" size="small" onClick={() => setReloadWhenIdle(true)} sx={{ fontWeight: 700 }}>
+                  {busy ? 'Reload when done' : 'Reload'}
+                </Button>
+                <Button color="inherit" size="small" onClick={pwa.dismissUpdate}>
+                  Later
+                </Button>
+              </>
+            )
           }
         >
-          New version available — Reload to use it. Finish any recording first.
+          {reloadWhenIdle
+            ? `New version ready — Auscult reloads into it as soon as ${busy ?? 'the current work'} finishes.`
+            : busy
+              ? `New version available. ${busy[0].toUpperCase()}${busy.slice(1)} is running: it will not be interrupted. Finish any recording first.`
+              : 'New version available — Reload to use it. Finish any recording first.'}
         </Alert>
       )}
       {offlineReady && (

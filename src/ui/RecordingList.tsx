@@ -32,6 +32,7 @@ export function analysisSummary(rec: LoadedRecording): string {
   if (state?.status === 'queued') return 'Queued for analysis';
   if (state?.status === 'running') return `Analysing… ${Math.round(state.progress.fraction * 100)}%`;
   if (state?.status === 'error') return 'Analysis failed';
+  if (state?.status === 'cancelled') return 'Analysis cancelled';
   if (heart) return rec.heart ? `Heart: ${rec.heart.top.className} ${Math.round(rec.heart.top.confidence * 100)}%` : '';
   if (rec.analysis?.verdict) return `${rec.analysis.verdict.label} ${Math.round(rec.analysis.verdict.confidence * 100)}%${rec.edited ? ' · edited' : ''}`;
   return '';

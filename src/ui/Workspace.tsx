@@ -33,14 +33,21 @@ type Store = ReturnType<typeof useRecordings>;
 export interface WorkspaceProps {
   recording: LoadedRecording;
   models: ModelsState;
-  store: Pick<Store, 'editEvents' | 'revertEdits' | 'reclassifyAll' | 'setMode' | 'requestAnalysis'>;
+  store: Pick<Store, 'editEvents' | 'revertEdits' | 'reclassifyAll' | 'setMode' | 'requestAnalysis' | 'cancelAnalysis'>;
   onShowShortcuts: () => void;
   onPrint: () => void;
 }
 
-function AnalysisProgressLine({ recording }: { recording: LoadedRecording }) {
+function AnalysisProgressLine({ recording, onCancel }: { recording: LoadedRecording; onCancel: () => void }) {
   const state = recording.analysisState;
   if (!state || state.status === 'done') return null;
+  if (state.status === 'cancelled') {
+    return (
+      <Alert severity="info" sx={{ mx: 2, my: 1 }} data-testid="analysis-cancelled">
+        The analysis was cancelled. The recording stays open; analyse it again when you need it.
+      </Alert>
+    );
+  }
   if (state.status === 'error') {
     return (
       <Alert severity="error" sx={{ mx: 2, my: 1 }} data-testid="analysis-error">
@@ -51,7 +58,14 @@ function AnalysisProgressLine({ recording }: { recording: LoadedRecording }) {
   const running = state.status === 'running';
   return (
     <Box role="status" aria-live="polite" sx={{ px: 2, py: 1 }} data-testid="analysis-progress" data-status={state.status}>
-      <Typography variant="body2">{running ? `${state.progress.message}…` : 'Queued: waiting for the recordings before it to be analysed…'}</Typography>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="body2" sx={{ flex: 1 }}>
+          {running ? `${state.progress.message}… ${Math.round(state.progress.fraction * 100)}%` : 'Queued: waiting for the recordings before it to be analysed…'}
+        </Typography>
+        <Button size="small" onClick={onCancel} data-testid="cancel-analysis">
+          Cancel
+        </Button>
+      </Stack>
       <LinearProgress variant={running ? 'determinate' : 'indeterminate'} value={running ? Math.round(state.progress.fraction * 100) : undefined} sx={{ mt: 0.5 }} />
     </Box>
   );
@@ -217,8 +231,8 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
                 if (analysis) void store.reclassifyAll(id, c);
               }}
             />
-            <AnalysisProgressLine recording={recording} />
-            {recording.analysisState?.status === 'error' && (
+            <AnalysisProgressLine recording={recording} onCancel={() => store.cancelAnalysis(id)} />
+            {(recording.analysisState?.status === 'error' || recording.analysisState?.status === 'cancelled') && (
               <Box sx={{ px: 2, pb: 1 }}>
                 <Button size="small" variant="outlined" onClick={() => store.requestAnalysis(id, true)}>
                   Analyse again

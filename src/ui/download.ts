@@ -2,7 +2,7 @@ import type { LoadedRecording } from '../audio/recording';
 
 /** The playback WAV is the recording at its native rate as 16-bit PCM (the lead's encodeWav), ready to save. */
 export function downloadWav(recording: LoadedRecording): void {
-  const url = URL.createObjectURL(new Blob([recording.prepared.playbackWav], { type: 'audio/wav' }));
+  const url = URL.createObjectURL(recording.prepared.playback);
   const a = document.createElement('a');
   a.href = url;
   a.download = /\.wav$/i.test(recording.name) ? recording.name : `${recording.name.replace(/[\\/:*?"<>|]+/g, '-')}.wav`;

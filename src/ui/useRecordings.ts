@@ -8,12 +8,13 @@ import { EVENT_NAMES } from '../analysis/classes';
 import { applyClassification, withIds } from '../analysis/events';
 import { SerialQueue } from '../analysis/queue';
 import { baseName, isJsonFile, parseSprsoundAnnotation } from '../audio/annotations';
-import { configuredLoadOptions, decodeFile, loadAudioFile, prepareClip } from '../audio/load';
+import { configuredLoadOptions, loadAudioFile, prepareClip } from '../audio/load';
 import { newRecordingId, type AnalysisState, type LoadedRecording } from '../audio/recording';
 import type { FinishedRecording } from '../audio/recorder';
 import { getEntry, loadAudio, newHistoryId, type HistoryEntry } from '../storage/history';
 import { deleteSession, listSessions, markStopped, readSessionSamples, sessionsInUse } from '../storage/recordingChunks';
-import { analyseHeart, analyseRecording, classifySpans } from './analysis/jobs';
+import { isCancellation } from '../inference/hooks';
+import { analyseHeart, analyseRecording, cancelRunning, classifySpans } from './analysis/jobs';
 import type { ModelsState } from './analysis/useModels';
 import { formatDuration } from './format';
 import type { HistoryState } from './history/useHistory';
@@ -33,6 +34,8 @@ export interface Notice {
 export interface LoadingState {
   current: string;
   remaining: number;
+  /** 0..1 while a long recording is read from its file (which can be cancelled). */
+  fraction?: number;
 }
 
 function messageOf(e: unknown): string {
@@ -179,7 +182,7 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
         finished = true;
       } catch (e) {
         finished = true;
-        update(id, (r) => ({ ...r, analysisState: { status: 'error', message: messageOf(e) } }));
+        update(id, (r) => ({ ...r, analysisState: isCancellation(e) ? { status: 'cancelled' } : { status: 'error', message: messageOf(e) } }));
         deps.current.models.refreshStatus();
         return;
       }
@@ -219,6 +222,20 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
       void analyses.current.push(id, () => (heart ? runHeart(id) : runLung(id)), (e) => notify('error', `Analysis failed: ${messageOf(e)}`));
     },
     [update, runHeart, runLung, notify],
+  );
+
+  /** Stops a recording's analysis: skipped if still queued, stopped between two chunks if running. */
+  const cancelAnalysis = useCallback(
+    (id: string) => {
+      const state = find(id)?.analysisState;
+      if (state?.status === 'queued') {
+        analyses.current.cancel(id);
+        update(id, (r) => ({ ...r, analysisState: { status: 'cancelled' } }));
+      } else if (state?.status === 'running') {
+        void cancelRunning().catch((e: unknown) => notify('warning', `The analysis could not be cancelled: ${messageOf(e)}`));
+      }
+    },
+    [update, notify],
   );
 
   const add = useCallback(
@@ -271,7 +288,14 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
           const file = audio[i];
           setLoading({ current: file.name, remaining: audio.length - i });
           try {
-            const loaded = await loadAudioFile(file, configuredLoadOptions());
+            let last = 0;
+            const onProgress = (fraction: number) => {
+              const now = performance.now();
+              if (now - last < 100 && fraction < 1) return;
+              last = now;
+              setLoading({ current: file.name, remaining: audio.length - i, fraction });
+            };
+            const loaded = await loadAudioFile(file, configuredLoadOptions(), onProgress);
             // The annotation dropped with its recording is attached before the analysis starts,
             // so the annotated events are classified in the same pass.
             const json = byBase.get(baseName(file.name));
@@ -363,9 +387,9 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
         }
         setLoading({ current: entry.name, remaining: 1 });
         try {
-          const wav = await loadAudio(entry.id);
-          const decoded = await decodeFile(new Blob([wav], { type: 'audio/wav' }), { ...configuredLoadOptions(), maxDurationS: Infinity });
-          const prepared = await prepareClip(decoded.clip);
+          const audio = await loadAudio(entry.id);
+          // What was opened once opens again, whatever the limits are now.
+          const { prepared } = await loadAudioFile(audio, { ...configuredLoadOptions(), maxDurationS: Infinity, maxDecodedS: Infinity });
           const rec = add(
             {
               id: newRecordingId(),
@@ -606,6 +630,9 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
     revertEdits,
     reclassifyAll,
     requestAnalysis,
+    cancelAnalysis,
+    /** Stops opening a long recording (read from its file in chunks). */
+    cancelLoading: () => void cancelRunning().catch(() => undefined),
     setMode,
     loading,
     problems,

@@ -1,8 +1,9 @@
 // The UI's calls into the analysis worker for the clinician's workflow. The samples are copied
 // (structured clone), not transferred: the recording keeps its analysis-rate audio for later
-// re-classification of edited events.
+// re-classification of edited events. A long recording sends its file instead (a Blob is passed by
+// reference), which the worker reads a chunk at a time.
 import * as Comlink from 'comlink';
-import type { AnalysedEvent, AnalysisProgress, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../../workers/api';
+import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../../workers/api';
 import { classificationOf } from '../../analysis/classes';
 import { withAnalysisWorker } from '../../audio/analysisClient';
 import type { LoadedRecording } from '../../audio/recording';
@@ -11,9 +12,16 @@ function spansOf(events: readonly { start: number; end: number }[]) {
   return events.map((e) => ({ startMs: Math.round(e.start * 1000), endMs: Math.round(e.end * 1000) }));
 }
 
+/** Heart mode decodes the whole recording; longer ones are refused with this message. */
+export const HEART_MAX_S = 10 * 60;
+
+function audioOf(rec: LoadedRecording): AnalysisAudio {
+  return rec.prepared.analysis ?? { file: rec.prepared.playback };
+}
+
 export function analyseRecording(rec: LoadedRecording, eventModel: string, onProgress: (p: AnalysisProgress) => void): Promise<RecordingAnalysis> {
   const referenceSpans = rec.reference ? spansOf(rec.reference.events) : undefined;
-  return withAnalysisWorker((w) => w.analyzeRecording(rec.prepared.analysis, { eventModel, referenceSpans }, Comlink.proxy(onProgress)));
+  return withAnalysisWorker((w) => w.analyzeRecording(audioOf(rec), { eventModel, referenceSpans }, Comlink.proxy(onProgress)));
 }
 
 /**
@@ -22,18 +30,24 @@ export function analyseRecording(rec: LoadedRecording, eventModel: string, onPro
  */
 export async function classifySpans(rec: LoadedRecording, events: readonly AnalysedEvent[], eventModel: string): Promise<{ items: ReturnType<typeof classificationOf>[]; decisions?: EventDecisions }> {
   if (!events.length) return { items: [] };
-  const res = await withAnalysisWorker((w) => w.classifyEvents(rec.prepared.analysis, spansOf(events), eventModel));
+  const res = await withAnalysisWorker((w) => w.classifyEvents(audioOf(rec), spansOf(events), eventModel));
   return { items: res.predictions.map((p) => classificationOf(p, res.classes, eventModel, rec.analysis?.modelDecisions)), decisions: res.decisions };
 }
 
 export function eventFeatureMap(rec: LoadedRecording, event: AnalysedEvent, model: string): Promise<EventFeatureMap> {
-  return withAnalysisWorker((w) => w.eventFeatures(rec.prepared.analysis, spansOf([event])[0], model));
+  return withAnalysisWorker((w) => w.eventFeatures(audioOf(rec), spansOf([event])[0], model));
+}
+
+/** Stops the running analysis (or long-recording preparation) between two chunks. */
+export function cancelRunning(): Promise<void> {
+  return withAnalysisWorker((w) => w.cancel());
 }
 
 export function analyseHeart(rec: LoadedRecording): Promise<HeartAnalysis> {
-  // A copy: the recording keeps its playback WAV.
-  const wav = rec.prepared.playbackWav.slice(0);
-  return withAnalysisWorker((w) => w.analyzeHeart(Comlink.transfer(wav, [wav])));
+  if (rec.durationS > HEART_MAX_S) {
+    return Promise.reject(new Error(`Heart mode analyses recordings up to ${HEART_MAX_S / 60} minutes; this one is ${Math.round(rec.durationS / 60)} minutes. Trim it, or use lung mode.`));
+  }
+  return withAnalysisWorker((w) => w.analyzeHeart(rec.prepared.playback));
 }
 
 export function fetchCatalog(): Promise<ModelCatalog> {

@@ -24,7 +24,7 @@ export function entryFromRecording(rec: LoadedRecording, historyId: string, crea
     reference: rec.reference,
     mode: rec.mode ?? 'lung',
     heart: rec.heart,
-    audioBytes: rec.prepared.playbackWav.byteLength,
+    audioBytes: rec.prepared.playback.size,
     warnings: rec.warnings,
   };
 }
@@ -83,7 +83,7 @@ export function useHistory(notify: (severity: 'error' | 'warning' | 'info', mess
           const entry = entryFromRecording(rec, id, created.current.get(id)!);
           chain.current = chain.current.then(async () => {
             try {
-              await saveEntry(entry, rec.prepared.playbackWav);
+              await saveEntry(entry, rec.prepared.playback);
               if (failing.current.delete(id)) setFailures((f) => Object.fromEntries(Object.entries(f).filter(([k]) => k !== id)));
               await refresh();
             } catch (e) {

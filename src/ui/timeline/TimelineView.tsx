@@ -188,6 +188,11 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
           {w}
         </Alert>
       ))}
+      {recording.prepared.longRecording && (
+        <Alert severity="info" sx={{ mx: 2, mb: 1 }} data-testid="long-recording-note">
+          Long recording ({recording.prepared.longRecording.reason})
+        </Alert>
+      )}
       <Divider />
       <Legend
         events={overlay.layers.heart ? [] : recording.events}

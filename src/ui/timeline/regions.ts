@@ -39,6 +39,11 @@ function labelElement(text: string, color: string, small = false): HTMLElement {
     borderLeft: `4px solid ${color}`,
     borderRadius: '2px',
     whiteSpace: 'nowrap',
+    // Never wider than its region: zoomed out on a long recording, labels would pile up unreadably.
+    maxWidth: 'calc(100% - 4px)',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    boxSizing: 'border-box',
     pointerEvents: 'none',
   } satisfies Partial<CSSStyleDeclaration>);
   return el;

@@ -127,7 +127,7 @@ export function useWaveSurfer(
       await nextTask();
       if (cancelled) return;
       try {
-        await ws.loadBlob(new Blob([prepared.playbackWav], { type: 'audio/wav' }), [prepared.peaks], prepared.durationS);
+        await ws.loadBlob(prepared.playback, [prepared.peaks], prepared.durationS);
       } catch (e) {
         fail(e);
         return;

@@ -1,0 +1,113 @@
+// A long recording analysed from its file, chunk by chunk (the path the app takes for recordings
+// too long to decode whole): the same events, probabilities and verdict as analysing the decoded
+// audio in memory, never one read of more than a chunk, progress that only goes forward, and a
+// cancel that stops it between chunks and leaves the models usable.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openNodeModelStore } from '../../cli/nodeModels';
+import type { AnalysisProgress } from '../../workers/api';
+import { MAX_READ_BYTES, openWavSource, resampledSource, type ByteSource } from '../audio/source';
+import { readWav } from '../audio/wav';
+import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording } from '../dsp/prepare';
+import { resample } from '../dsp/resample';
+import { quantiseForDisplay, spectrogram } from '../dsp/spectrogram';
+import { longWavBytes } from '../testing/longWav';
+import { REPO_ROOT } from '../testing/data';
+import { isCancellation } from './hooks';
+import { analyzeRecording } from './recordingAnalysis';
+
+/** A Blob that records the size of every read. */
+function watched(blob: Blob): ByteSource & { reads: number[] } {
+  const reads: number[] = [];
+  return {
+    size: blob.size,
+    reads,
+    slice(start?: number, end?: number) {
+      reads.push((end ?? blob.size) - (start ?? 0));
+      return blob.slice(start, end);
+    },
+  };
+}
+
+describe('long recordings from the file, in chunks (real models, Node)', async () => {
+  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+  const SECONDS = 75;
+  const bytes = longWavBytes(SECONDS, 48000);
+  const blob = new Blob([bytes]);
+  const choice = store.manifest.ensembles?.[0]?.id ?? 'resnet18';
+
+  it('reads a range exactly as resampling the whole file would give it', async () => {
+    const whole = readWav(bytes.slice().buffer);
+    const reference = resample(whole.samples, whole.sampleRate, 8000);
+    const source = resampledSource(await openWavSource(blob), 8000);
+    expect(source.length).toBe(reference.length);
+    for (const [s, e] of [[0, 1000], [123_457, 163_457], [reference.length - 777, reference.length + 50]]) {
+      expect(await source.read(s, e)).toEqual(reference.slice(s, Math.min(e, reference.length)));
+    }
+  });
+
+  it('prepares the timeline from the file: the same peaks and display spectrogram as the decoded audio', async () => {
+    const whole = readWav(bytes.slice().buffer);
+    const file = watched(blob);
+    const steps: number[] = [];
+    const prepared = await prepareLongRecording(await openWavSource(file), blob, { analysisRate: 8000, peakBuckets: 5000 }, { onStep: (d, t) => steps.push(d / t) });
+    expect(prepared.durationS).toBe(SECONDS);
+    expect(prepared.playback).toBe(blob);
+    expect(prepared.analysis).toBeUndefined();
+    expect(prepared.peaks).toEqual(peaks(whole.samples, 5000));
+    // 75 s is under MAX_DISPLAY_FRAMES 8 ms frames, so nothing is pooled: exactly the in-memory display.
+    const spec = spectrogram(resample(whole.samples, whole.sampleRate, 8000), 8000, { kind: 'logstft', nFft: 256, hop: 64 });
+    expect(prepared.display.nFrames).toBe(spec.nFrames);
+    expect(prepared.display.nFrames).toBeLessThanOrEqual(MAX_DISPLAY_FRAMES);
+    expect(prepared.display.data).toEqual(quantiseForDisplay(spec));
+    expect(Math.max(...file.reads)).toBeLessThan(bytes.byteLength / 2);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps.at(-1)).toBe(1);
+  });
+
+  it('gives the same analysis as the decoded audio, reading at most a chunk at a time', { timeout: 120_000 }, async () => {
+    const whole = readWav(bytes.slice().buffer);
+    const inMemory = await analyzeRecording(store, { samples: whole.samples, sampleRate: whole.sampleRate }, { eventModel: choice });
+
+    const file = watched(blob);
+    const progress: AnalysisProgress[] = [];
+    const streamed = await analyzeRecording(store, await openWavSource(file), { eventModel: choice }, (p) => progress.push(p));
+
+    expect(streamed.durationMs).toBe(SECONDS * 1000);
+    expect(streamed.events.length).toBeGreaterThan(10);
+    expect(streamed.events.map((e) => [e.start, e.end, e.label])).toEqual(inMemory.events.map((e) => [e.start, e.end, e.label]));
+    streamed.events.forEach((e, i) => e.probs!.forEach((p, k) => expect(p).toBeCloseTo(inMemory.events[i].probs![k], 5)));
+    expect(streamed.verdict?.label).toBe(inMemory.verdict?.label);
+    expect(streamed.verdict!.confidence).toBeCloseTo(inMemory.verdict!.confidence, 5);
+
+    // Never the whole 7 MB file at once: the largest read is one detector chunk (30 s + resampling margin).
+    expect(Math.max(...file.reads)).toBeLessThanOrEqual(Math.min(MAX_READ_BYTES, 31 * 48000 * 2));
+    expect(Math.max(...file.reads)).toBeLessThan(bytes.byteLength / 2);
+
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(progress.filter((p) => p.stage === 'detecting').length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toMatchObject({ stage: 'done', fraction: 1 });
+  });
+
+  it('stops when cancelled, and the next analysis runs normally', { timeout: 120_000 }, async () => {
+    const controller = new AbortController();
+    const seen: AnalysisProgress[] = [];
+    const run = analyzeRecording(
+      store,
+      await openWavSource(blob),
+      { eventModel: choice },
+      (p) => {
+        seen.push(p);
+        if (p.stage === 'detecting' && p.fraction > 0.1) controller.abort();
+      },
+      controller.signal,
+    );
+    const error = await run.then(() => null, (e: unknown) => e);
+    expect(isCancellation(error)).toBe(true);
+    expect(seen.some((p) => p.stage === 'classifying' || p.stage === 'done')).toBe(false);
+
+    const again = await analyzeRecording(store, await openWavSource(blob), { eventModel: choice });
+    expect(again.events.length).toBeGreaterThan(10);
+  });
+});
