@@ -21,6 +21,14 @@ test('a new version waits for the user to press Reload', async ({ page }) => {
     await page.goto('/');
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null && navigator.serviceWorker.controller !== null);
     const firstScript = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    const cachedIndex = () =>
+      page.evaluate(async () => {
+        const urls: string[] = [];
+        for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(req.url);
+        return urls.filter((u) => /index\.html/.test(u)).sort();
+      });
+    const before = await cachedIndex();
+    expect(before).toHaveLength(1);
 
     writeFileSync(SW, bumpRevision(original));
     await page.evaluate(async () => {
@@ -42,6 +50,10 @@ test('a new version waits for the user to press Reload', async ({ page }) => {
       return { waiting: !!r?.waiting, controlled: !!navigator.serviceWorker.controller };
     });
     expect(state).toEqual({ waiting: false, controlled: true });
+    // The old version's cached files are removed: one index.html, the new revision's.
+    const after = await cachedIndex();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
     expect(firstScript).toBeTruthy();
   } finally {
     writeFileSync(SW, original);

@@ -15,7 +15,9 @@
   "sounds like an iStethoscope -> artifact/extrahls").
 * Augmentation: random time stretch (p 0.5, x0.87-1.15: heart rate and pitch change together),
   random polarity, spectral tilt y = x + a * diff(x) (p 0.5, a in [-0.6, 0.6]: device colour),
-  additive white noise (p 0.5, 10-40 dB SNR), SpecAugment (2 time masks <= 30 frames, 2 frequency
+  additive white noise (p 0.5, 10-40 dB SNR), ``--band-aug P``: with probability P a random
+  2nd-order Butterworth low-pass (250-1000 Hz) and/or high-pass (20-120 Hz), i.e. another
+  stethoscope's bandwidth (off by default), SpecAugment (2 time masks <= 30 frames, 2 frequency
   masks <= 10 % of bins). No mixup (a murmur mixed with a normal beat is still a murmur).
 * Loss: cross-entropy, label smoothing 0.05; AdamW, one-cycle LR.
 * Selection: after every epoch the val recordings are scored with the inference policy (mean of
@@ -31,6 +33,7 @@ import time
 from collections import Counter
 
 import numpy as np
+import scipy.signal
 import torch
 import torch.nn.functional as F
 
@@ -44,13 +47,14 @@ NUM_CLASSES = len(hd.CLASSES)
 
 
 class WindowSampler:
-    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None):
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None, band_aug=0.0):
         """sources (optional, one 'A'/'B' per recording): within each class, each source present gets
         an equal share of that class's draws (so the rare A murmurs / A normals are not drowned by B's)."""
         self.audio = recordings
         self.labels = np.asarray(labels)
         self.rng = rng
         self.augment = augment
+        self.band_aug = band_aug
         counts = Counter(self.labels.tolist())
         w = np.array([counts[c] ** -balance_power for c in self.labels], dtype=np.float64)
         if sources is not None:
@@ -84,11 +88,24 @@ class WindowSampler:
         if self.rng.random() < 0.5:
             a = self.rng.uniform(-0.6, 0.6)
             y = y + a * np.concatenate([[0.0], np.diff(y)]).astype(np.float32)
+        if self.rng.random() < self.band_aug:
+            y = self.band_limit(y)
         if self.rng.random() < 0.5:
             rms = float(np.sqrt(np.mean(y ** 2))) + 1e-8
             snr = self.rng.uniform(10, 40)
             y = y + self.rng.standard_normal(len(y)).astype(np.float32) * (rms / 10 ** (snr / 20))
         return y
+
+    def band_limit(self, y):
+        nyquist = hd.ANALYSIS_RATE / 2
+        kind = self.rng.integers(3)  # 0 low-pass, 1 high-pass, 2 both
+        if kind != 1:
+            b, a = scipy.signal.butter(2, self.rng.uniform(250, 1000) / nyquist, "low")
+            y = scipy.signal.lfilter(b, a, y)
+        if kind != 0:
+            b, a = scipy.signal.butter(2, self.rng.uniform(20, 120) / nyquist, "high")
+            y = scipy.signal.lfilter(b, a, y)
+        return np.asarray(y, dtype=np.float32)
 
     def epoch(self, n, batch_size):
         idx = self.rng.choice(len(self.labels), size=n, replace=True, p=self.p)
@@ -161,6 +178,7 @@ def main(argv=None):
     ap.add_argument("--source-balance", action="store_true",
                     help="within each class, give sources A and B equal shares of the draws")
     ap.add_argument("--extrastole", default="drop", choices=["drop", "normal"])
+    ap.add_argument("--band-aug", type=float, default=0.0, help="probability of a random band limit (another device's bandwidth)")
     ap.add_argument("--pseudo", default=None, help="teacher probabilities JSON from heart_pseudo.py")
     ap.add_argument("--pseudo-threshold", type=float, default=0.9)
     ap.add_argument("--patience", type=int, default=6)
@@ -192,7 +210,8 @@ def main(argv=None):
     train_all = train + pseudo
     sampler = WindowSampler([ds.recording(b) for b, _ in train_all], [c for _, c in train_all], rng,
                             args.balance_power,
-                            sources=[ds.by_base[b]["source"] for b, _ in train_all] if args.source_balance else None)
+                            sources=[ds.by_base[b]["source"] for b, _ in train_all] if args.source_balance else None,
+                            band_aug=args.band_aug)
     val_bases = [b for b, _ in val]
     y_val = [c for _, c in val]
     val_inputs = record_inputs(ds, val_bases)
