@@ -135,3 +135,20 @@ test('denied microphone permission gives a clear message and the app keeps worki
   await page.screenshot({ path: `${ARTIFACTS}/mic-denied.png`, fullPage: true });
   await expect(page.getByRole('button', { name: 'Open files' }).first()).toBeEnabled();
 });
+
+test('a microphone recording longer than the long-recording threshold is kept as a file and analysed in chunks', async ({ page }) => {
+  // Threshold lowered to 1.2 s so that a 3 s recording takes the path a 60-minute one takes.
+  await page.addInitScript(() => localStorage.setItem('auscult.longRecordingMinutes', '0.02'));
+  await startRecording(page);
+  await waitForElapsed(page, 3);
+  await page.getByRole('region', { name: 'Recorder' }).getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('recording-item')).toHaveCount(1);
+  await expect(page.getByTestId('long-recording-note')).toBeVisible();
+  await expectTimelineDrawn(page);
+  expect(await shownDuration(page)).toBeGreaterThanOrEqual(2.9);
+  await expect(page.getByTestId('verdict')).toBeVisible({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download WAV' }).click()]);
+  const wav = readFileSync(await download.path());
+  expect(wav.toString('ascii', 8, 12)).toBe('WAVE');
+  expect(wav.readUInt32LE(40) / 2 / wav.readUInt32LE(24)).toBeGreaterThanOrEqual(2.9);
+});

@@ -2,7 +2,7 @@
 // Buffers cross the boundary as transferables.
 import * as Comlink from 'comlink';
 import { openWavSource, type AudioSource, type WavSource } from '../src/audio/source';
-import { readWav } from '../src/audio/wav';
+import { encodeWav, readWav } from '../src/audio/wav';
 import { prepareLongRecording, prepareRecording } from '../src/dsp/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
@@ -86,6 +86,10 @@ const api: AnalysisWorkerApi = {
       prepareLongRecording(await fileSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
     );
     return Comlink.transfer(prepared, [prepared.peaks.buffer, prepared.display.data.buffer]);
+  },
+
+  async encodeWav(clip) {
+    return new Blob([encodeWav(clip.samples, clip.sampleRate)], { type: 'audio/wav' });
   },
 
   async cancel() {

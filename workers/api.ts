@@ -85,6 +85,8 @@ export interface AnalysisWorkerApi {
    * spectrogram of bounded size, and the file itself for playback. Cancelled by `cancel()`.
    */
   prepareLongWav(file: Blob, options: PrepareOptions, onProgress?: PrepareProgress): Promise<PreparedRecording>;
+  /** Mono audio as a 16-bit WAV file (a long microphone recording then takes the long-file path). */
+  encodeWav(clip: AudioClip): Promise<Blob>;
   /** Stops the running `analyzeRecording` or `prepareLongWav` between two chunks (it rejects with AnalysisCancelled). */
   cancel(): Promise<void>;
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;

@@ -185,6 +185,19 @@ async function loadLongWav(file: Blob, info: { durationS: number; channels: numb
   }
 }
 
+/**
+ * Audio already in memory (a microphone recording): prepared in memory, or — longer than
+ * `longRecordingS` — written to a WAV file in the worker and taken down the long-file path, so the
+ * samples can be let go and memory stays bounded from then on.
+ */
+export async function prepareRecorded(clip: AudioClip, opts: LoadOptions = DEFAULT_LOAD_OPTIONS, onProgress?: PrepareProgress): Promise<PreparedRecording> {
+  const durationS = clip.samples.length / clip.sampleRate;
+  if (durationS <= opts.longRecordingS) return prepareClip(clip, opts);
+  const file = await withAnalysisWorker((w) => w.encodeWav(Comlink.transfer(clip, [clip.samples.buffer])));
+  const info = { durationS, channels: 1, frames: clip.samples.length, encoding: 'pcm16' };
+  return (await loadLongWav(file, info, { ...opts, maxDurationS: Infinity }, onProgress)).prepared;
+}
+
 export async function loadAudioFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OPTIONS, onProgress?: PrepareProgress): Promise<LoadedAudio> {
   const long = await longWavInfo(file, opts);
   if (long) return loadLongWav(file, long, opts, onProgress);

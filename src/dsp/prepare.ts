@@ -133,7 +133,7 @@ export async function prepareLongRecording(source: AudioSource, file: Blob, opti
     peaks: peakData,
     display: { nFrames: spec.nFrames, nBins: spec.nBins, sampleRate: options.analysisRate, data: quantiseForDisplay(spec) },
     longRecording: {
-      reason: `${Math.round(durationS / 60)} min: shown and analysed from the file a chunk at a time; the spectrogram shows the loudest of every ${Math.round((spec.hop / options.analysisRate) * 1000)} ms.`,
+      reason: `${durationS >= 120 ? `${Math.round(durationS / 60)} min` : `${durationS.toFixed(1)} s`}: shown and analysed from the file a chunk at a time; the spectrogram shows the loudest of every ${Math.round((spec.hop / options.analysisRate) * 1000)} ms.`,
     },
   };
 }

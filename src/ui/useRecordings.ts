@@ -8,7 +8,7 @@ import { EVENT_NAMES } from '../analysis/classes';
 import { applyClassification, withIds } from '../analysis/events';
 import { SerialQueue } from '../analysis/queue';
 import { baseName, isJsonFile, parseSprsoundAnnotation } from '../audio/annotations';
-import { configuredLoadOptions, loadAudioFile, prepareClip } from '../audio/load';
+import { configuredLoadOptions, loadAudioFile, prepareRecorded } from '../audio/load';
 import { newRecordingId, type AnalysisState, type LoadedRecording } from '../audio/recording';
 import type { FinishedRecording } from '../audio/recorder';
 import { getEntry, loadAudio, newHistoryId, type HistoryEntry } from '../storage/history';
@@ -348,7 +348,9 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
       enqueue(async () => {
         setLoading({ current: finished.name, remaining: 1 });
         try {
-          const prepared = await prepareClip({ samples: finished.samples, sampleRate: finished.sampleRate });
+          const prepared = await prepareRecorded({ samples: finished.samples, sampleRate: finished.sampleRate }, configuredLoadOptions(), (fraction) =>
+            setLoading({ current: finished.name, remaining: 1, fraction }),
+          );
           const rec = add({
             id: newRecordingId(),
             name: finished.name,
@@ -471,7 +473,7 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
             await deleteSession(s.id);
             continue;
           }
-          const prepared = await prepareClip({ samples, sampleRate: s.sampleRate });
+          const prepared = await prepareRecorded({ samples, sampleRate: s.sampleRate }, configuredLoadOptions());
           const unfinished = s.state === 'recording';
           // Its results and edits, if it was analysed before the reload (not for a recording cut short).
           const saved = unfinished ? undefined : await getEntry(`mic-${s.id}`).catch(() => undefined);
