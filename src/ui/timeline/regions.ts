@@ -26,7 +26,14 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
-function labelElement(text: string, color: string, small = false): HTMLElement {
+/**
+ * Recordings longer than this have their region labels clipped to the region: zoomed out on a long
+ * recording, labels spilling over their neighbours pile up unreadably. Shorter ones (SPRSound's are
+ * 9–15 s) let a label run past a narrow region, so it can be read.
+ */
+const CLIP_LABELS_AFTER_S = 60;
+
+function labelElement(text: string, color: string, clip: boolean, small = false): HTMLElement {
   const el = document.createElement('span');
   el.textContent = text;
   Object.assign(el.style, {
@@ -39,11 +46,7 @@ function labelElement(text: string, color: string, small = false): HTMLElement {
     borderLeft: `4px solid ${color}`,
     borderRadius: '2px',
     whiteSpace: 'nowrap',
-    // Never wider than its region: zoomed out on a long recording, labels would pile up unreadably.
-    maxWidth: 'calc(100% - 4px)',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    boxSizing: 'border-box',
+    ...(clip && { maxWidth: 'calc(100% - 4px)', overflow: 'hidden', textOverflow: 'ellipsis', boxSizing: 'border-box' }),
     pointerEvents: 'none',
   } satisfies Partial<CSSStyleDeclaration>);
   return el;
@@ -83,6 +86,7 @@ function edgeStyle(region: Region, color: string, fill: string, fillHeight: numb
  */
 export function showRegions(regions: Regions, layers: RegionLayers, durationS: number, waveformHeight: number, handlers: RegionHandlers): void {
   regions.clearRegions();
+  const clip = durationS > CLIP_LABELS_AFTER_S;
   const lane = layers.reference ? LANE_HEIGHT : 0;
   const inRange = (e: { start: number; end: number }) => e.end > 0 && e.start < durationS;
 
@@ -95,7 +99,7 @@ export function showRegions(regions: Regions, layers: RegionLayers, durationS: n
         start: Math.max(0, w.start),
         end: Math.min(durationS, w.end),
         color: 'rgba(0, 0, 0, 0)',
-        content: labelElement(`${w.className} ${pct(w.confidence)}`, color),
+        content: labelElement(`${w.className} ${pct(w.confidence)}`, color, clip),
         drag: false,
         resize: false,
       });
@@ -115,7 +119,7 @@ export function showRegions(regions: Regions, layers: RegionLayers, durationS: n
         start: Math.max(0, ev.start),
         end: Math.min(durationS, ev.end),
         color: 'rgba(0, 0, 0, 0)',
-        content: labelElement(`${mark}${ev.label}${conf}${ev.edited ? ' ✎' : ''}`, color),
+        content: labelElement(`${mark}${ev.label}${conf}${ev.edited ? ' ✎' : ''}`, color, clip),
         drag: false,
         resize: layers.editable,
         minLength: MIN_EVENT_S,
@@ -147,7 +151,7 @@ export function showRegions(regions: Regions, layers: RegionLayers, durationS: n
       start: Math.max(0, ev.start),
       end: Math.min(durationS, ev.end),
       color: 'rgba(0, 0, 0, 0)',
-      content: labelElement(`${mark}${ev.label}`, color, true),
+      content: labelElement(`${mark}${ev.label}`, color, clip, true),
       drag: false,
       resize: false,
     });
