@@ -1,7 +1,7 @@
 // The analysis worker: all decoding-heavy work runs here so the UI thread stays responsive.
 // Buffers cross the boundary as transferables.
 import * as Comlink from 'comlink';
-import { openWavSource, type AudioSource, type WavSource } from '../src/audio/source';
+import { openWavSource, type AudioSource } from '../src/audio/source';
 import { encodeWav, readWav } from '../src/audio/wav';
 import { prepareLongRecording, prepareRecording } from '../src/dsp/prepare';
 import { resample } from '../src/dsp/resample';
@@ -28,21 +28,9 @@ function modelStore(): Promise<ModelStore> {
   return store;
 }
 
-// A long file is opened (its header parsed) once, however many calls read from it.
-const opened = new WeakMap<Blob, Promise<WavSource>>();
-
-function fileSource(file: Blob): Promise<WavSource> {
-  let source = opened.get(file);
-  if (!source) {
-    source = openWavSource(file);
-    opened.set(file, source);
-    source.catch(() => opened.delete(file));
-  }
-  return source;
-}
-
+/** A long file's header is read again per call (1 MiB at most): each message brings a new Blob object. */
 async function audioOf(audio: AnalysisAudio): Promise<AudioClip | AudioSource> {
-  return 'file' in audio ? fileSource(audio.file) : audio;
+  return 'file' in audio ? openWavSource(audio.file) : audio;
 }
 
 // The one cancellable job at a time (the UI runs analyses one after another).
@@ -83,7 +71,7 @@ const api: AnalysisWorkerApi = {
   async prepareLongWav(file, options, onProgress) {
     const report = fireAndForget(onProgress);
     const prepared = await cancellable(async (signal) =>
-      prepareLongRecording(await fileSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
+      prepareLongRecording(await openWavSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
     );
     return Comlink.transfer(prepared, [prepared.peaks.buffer, prepared.display.data.buffer]);
   },

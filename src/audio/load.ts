@@ -159,7 +159,16 @@ function peakBucketsFor(durationS: number, samples: number): number {
  * A WAV file long enough to be read in chunks: its duration and channels, from the header alone
  * (the first bytes of the file); undefined for anything else.
  */
-export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<{ durationS: number; channels: number; frames: number; encoding: string } | undefined> {
+interface LongWavInfo {
+  durationS: number;
+  channels: number;
+  frames: number;
+  encoding: string;
+  /** What the header needed repaired (e.g. a data chunk longer than the file). */
+  warnings: string[];
+}
+
+export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<LongWavInfo | undefined> {
   if (file.size === 0) return undefined;
   let head: ArrayBuffer;
   try {
@@ -169,16 +178,17 @@ export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<{ dura
   }
   if (sniffAudio(new Uint8Array(head))?.container !== 'wav') return undefined;
   const layout = readWavLayout(head, file.size, { maxDurationS: opts.maxDurationS });
-  return layout.durationS > opts.longRecordingS ? { durationS: layout.durationS, channels: layout.channels, frames: layout.frames, encoding: layout.encoding } : undefined;
+  if (layout.durationS <= opts.longRecordingS) return undefined;
+  return { durationS: layout.durationS, channels: layout.channels, frames: layout.frames, encoding: layout.encoding, warnings: layout.warnings };
 }
 
 /** The long-recording path: the worker reads the file a chunk at a time; `onProgress` 0..1. */
-async function loadLongWav(file: Blob, info: { durationS: number; channels: number; frames: number; encoding: string }, opts: LoadOptions, onProgress?: PrepareProgress): Promise<LoadedAudio> {
+async function loadLongWav(file: Blob, info: LongWavInfo, opts: LoadOptions, onProgress?: PrepareProgress): Promise<LoadedAudio> {
   try {
     const prepared = await withAnalysisWorker((w) =>
       w.prepareLongWav(file, { analysisRate: opts.analysisRate, peakBuckets: peakBucketsFor(info.durationS, info.frames) }, onProgress && Comlink.proxy(onProgress)),
     );
-    return { channels: info.channels, format: `WAV ${info.encoding}`, warnings: [], prepared };
+    return { channels: info.channels, format: `WAV ${info.encoding}`, warnings: info.warnings, prepared };
   } catch (e) {
     if (e instanceof Error && e.name === 'AnalysisCancelled') throw new AudioInputError('cancelled', 'Opening was cancelled.');
     throw asInputError(e, 'The WAV file could not be read');
@@ -194,7 +204,7 @@ export async function prepareRecorded(clip: AudioClip, opts: LoadOptions = DEFAU
   const durationS = clip.samples.length / clip.sampleRate;
   if (durationS <= opts.longRecordingS) return prepareClip(clip, opts);
   const file = await withAnalysisWorker((w) => w.encodeWav(Comlink.transfer(clip, [clip.samples.buffer])));
-  const info = { durationS, channels: 1, frames: clip.samples.length, encoding: 'pcm16' };
+  const info: LongWavInfo = { durationS, channels: 1, frames: clip.samples.length, encoding: 'pcm16', warnings: [] };
   return (await loadLongWav(file, info, { ...opts, maxDurationS: Infinity }, onProgress)).prepared;
 }
 
