@@ -30,4 +30,15 @@ test('a long recording is read in chunks: progress, cancel, analyse again, event
   await expect(page.getByTestId('event-spectrogram')).toHaveAttribute('data-ready', 'true');
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}/long-recording.png`, fullPage: true });
+  const verdict = (await page.getByTestId('verdict-label').textContent())!.trim();
+  const n = await rows.count();
+
+  // History keeps its own copy of the file: after a reload it reopens, as analysed, without re-analysis.
+  await page.waitForTimeout(800); // the debounced save
+  await page.reload();
+  await page.getByTestId('history-item').filter({ hasText: 'long-10min-48k.wav' }).click();
+  await expect(page.getByTestId('long-recording-note')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('verdict-label')).toHaveText(verdict);
+  await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+  await expect(rows).toHaveCount(n);
 });
