@@ -32,11 +32,16 @@ class HeartFeatures(Features):
     """features.Features at the heart analysis rate, with a two-pass mean and a larger norm_eps."""
 
     def __init__(self, kind="logstft", fmin=FMIN, fmax=FMAX, n_fft=N_FFT, hop=HOP, sample_rate=ANALYSIS_RATE,
-                 norm_eps=NORM_EPS):
+                 norm_eps=NORM_EPS, channel_norm=False):
         super().__init__(kind, fmin, fmax, n_fft, hop, sample_rate=sample_rate, norm_eps=norm_eps)
+        self.channel_norm = channel_norm
 
     def forward(self, waveform):
         spec = self.spectrum(waveform).unsqueeze(1)    # [B, 1, F, T]
+        if self.channel_norm:
+            # Each bin's mean log power over the window removed: a stethoscope's frequency response
+            # is a constant per bin, a murmur is not (it comes and goes with systole).
+            spec = spec - spec.mean(dim=3, keepdim=True)
         centred = spec - spec.mean(dim=(2, 3), keepdim=True)
         # Second pass: float32 ReduceMean of ~18k values near -13.8 (onnxruntime sums sequentially) is
         # off by ~1e-3; the mean of the centred map removes that error.
@@ -45,16 +50,17 @@ class HeartFeatures(Features):
         return centred / (std + self.norm_eps)
 
     def describe(self):
-        return {**super().describe(), "sampleRate": self.sample_rate}
+        extra = {"channelNormalisation": "per-bin mean over time removed first"} if self.channel_norm else {}
+        return {**super().describe(), "sampleRate": self.sample_rate, **extra}
 
 
 class HeartClassifier(nn.Module):
     def __init__(self, arch="resnet18", width=0.25, feature="logstft", fmin=FMIN, fmax=FMAX, n_fft=N_FFT, hop=HOP,
-                 num_classes=len(CLASSES), norm_eps=NORM_EPS):
+                 num_classes=len(CLASSES), norm_eps=NORM_EPS, channel_norm=False):
         super().__init__()
         self.config = dict(arch=arch, width=width, feature=feature, fmin=fmin, fmax=fmax, n_fft=n_fft, hop=hop,
-                           num_classes=num_classes, norm_eps=norm_eps)
-        self.features = HeartFeatures(feature, fmin, fmax, n_fft, hop, norm_eps=norm_eps)
+                           num_classes=num_classes, norm_eps=norm_eps, channel_norm=channel_norm)
+        self.features = HeartFeatures(feature, fmin, fmax, n_fft, hop, norm_eps=norm_eps, channel_norm=channel_norm)
         self.net = build_network(arch, num_classes, width)
 
     def forward(self, waveform):

@@ -178,6 +178,7 @@ def main(argv=None):
     ap.add_argument("--source-balance", action="store_true",
                     help="within each class, give sources A and B equal shares of the draws")
     ap.add_argument("--extrastole", default="drop", choices=["drop", "normal"])
+    ap.add_argument("--channel-norm", action="store_true", help="remove each frequency bin's mean over the window (device response)")
     ap.add_argument("--band-aug", type=float, default=0.0, help="probability of a random band limit (another device's bandwidth)")
     ap.add_argument("--pseudo", default=None, help="teacher probabilities JSON from heart_pseudo.py")
     ap.add_argument("--pseudo-threshold", type=float, default=0.9)
@@ -217,7 +218,7 @@ def main(argv=None):
     val_inputs = record_inputs(ds, val_bases)
     xs_inputs = record_inputs(ds, val_extrastole) if val_extrastole else None
 
-    model = HeartClassifier(args.arch, args.width, fmin=args.fmin, fmax=args.fmax)
+    model = HeartClassifier(args.arch, args.width, fmin=args.fmin, fmax=args.fmax, channel_norm=args.channel_norm)
     steps_per_epoch = args.windows_per_epoch // args.batch_size
     if args.max_batches:
         steps_per_epoch = min(steps_per_epoch, args.max_batches)
