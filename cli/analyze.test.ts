@@ -105,3 +105,29 @@ describe.skipIf(!haveData || !haveDetector)('cli analyze / classify --task 21|22
     }
   });
 });
+
+describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read from disk in chunks', () => {
+  it('gives the events and verdict of the in-memory detector, through a symbolic link too', { timeout: 240_000 }, async () => {
+    const { longWavBytes } = await import('../src/testing/longWav');
+    const { openNodeModelStore } = await import('./nodeModels');
+    const { Detector } = await import('../src/inference/detector');
+    const { readWav } = await import('../src/audio/wav');
+    const { symlinkSync } = await import('node:fs');
+    const bytes = longWavBytes(75, 48000);
+    const data = mkdtempSync(path.join(tmpdir(), 'auscult-long-'));
+    writeFileSync(path.join(data, 'long.wav'), bytes);
+    const linked = mkdtempSync(path.join(tmpdir(), 'auscult-linked-'));
+    symlinkSync(path.join(data, 'long.wav'), path.join(linked, 'long.wav'));
+    const out = mkdtempSync(path.join(tmpdir(), 'auscult-long-out-'));
+
+    const r = runCli(['analyze', '--wav', linked, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(path.join(out, 'long.json'), 'utf8')) as ReturnType<typeof toSprsound>;
+
+    const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+    const whole = readWav(bytes.slice().buffer);
+    const expected = toSprsound(await new Detector(store).analyse({ samples: whole.samples, sampleRate: whole.sampleRate }));
+    expect(written.event_annotation.length).toBeGreaterThan(10);
+    expect(written).toEqual(expected);
+  });
+});

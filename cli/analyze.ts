@@ -3,7 +3,7 @@
 import { Detector, type DetectionResult } from '../src/inference/detector';
 import type { ModelStore } from '../src/inference/modelStore';
 import { task21Label } from '../src/metrics/events';
-import { listAudioFiles, readAudioFile } from './audioFiles';
+import { listAudioFiles, openAudioSource } from './audioFiles';
 import { safeOutputPath, writeJson } from './output';
 
 export type RecordTask = '21' | '22';
@@ -38,24 +38,27 @@ export function baseNameOf(file: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
-/** Runs the detector on every audio file of `dir`; calls `onResult` per readable file, collects errors. */
+/**
+ * Runs the detector on every audio file of `dir`, each read from disk a chunk at a time (an hour-long
+ * recording needs no more memory than a short one); calls `onResult` per readable file, collects errors.
+ */
 export async function forEachDetection(
   store: ModelStore,
   dir: string,
   onResult: (name: string, result: DetectionResult) => Promise<void>,
   detectorId?: string,
-  maxDurationS = 30 * 60,
+  maxDurationS = 4 * 3600,
 ): Promise<FileError[]> {
   const detector = new Detector(store, detectorId);
   const errors: FileError[] = [];
   for (const name of await listAudioFiles(dir)) {
-    const r = await readAudioFile(dir, name, maxDurationS);
-    if (!r.audio) {
+    const r = await openAudioSource(dir, name, maxDurationS);
+    if (!r.source) {
       errors.push({ name, error: r.error ?? 'unreadable' });
       continue;
     }
     try {
-      await onResult(name, await detector.analyse({ samples: r.audio.samples, sampleRate: r.audio.sampleRate }));
+      await onResult(name, await detector.analyse(r.source));
     } catch (e) {
       errors.push({ name, error: e instanceof Error ? e.message : String(e) });
     }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeFiles, classifyRecordFiles, type RecordTask } from './analyze';
+import { AUDIO_EXTENSIONS, listAudioFiles } from './audioFiles';
 import { parseFlags, required, UsageError } from './args';
 import { classifyEventFiles, type EventTask } from './classify';
 import { heartFiles } from './heart';
@@ -65,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`Unknown command "${command}".`);
   }
   for (const e of errors) process.stderr.write(`${e.name}: ${e.error}\n`);
+  if (!(await listAudioFiles(flags.wav)).length) {
+    process.stderr.write(`No audio files (${AUDIO_EXTENSIONS.join(', ')}) in ${flags.wav}: nothing was analysed.\n`);
+  }
   return errors.length ? 2 : 0;
 }
 
