@@ -220,10 +220,13 @@ export function flacInfo(path: string): { rate: number; channels: number; frames
   return { rate, channels, frames };
 }
 
-/** A 10-minute, 48 kHz recording (58 MB) of real SPRSound recordings one after another, written once per machine. */
-export function longFile(): string {
+/**
+ * A 10-minute, 48 kHz recording (58 MB) of real SPRSound recordings one after another, written once
+ * per machine; `copy` names a second file with the same audio.
+ */
+export function longFile(copy = ''): string {
   const dir = join(tmpdir(), 'auscult-e2e');
-  const file = join(dir, 'long-10min-48k.wav');
+  const file = join(dir, `long-10min-48k${copy}.wav`);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
     writeLongWav(file, 10 * 60, 48000);

@@ -74,7 +74,8 @@ test('a new version never interrupts an analysis: it reloads only once the analy
     await page.goto('/');
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null && navigator.serviceWorker.controller !== null);
 
-    await page.getByTestId('file-input').setInputFiles(longFile());
+    // Two long recordings, analysed one after the other: the work outlasts the new version's install.
+    await page.getByTestId('file-input').setInputFiles([longFile(), longFile('-b')]);
     await expect(page.getByTestId('analysis-progress')).toHaveAttribute('data-status', 'running', { timeout: 90_000 });
 
     writeFileSync(SW, bumpRevision(original));
@@ -91,8 +92,9 @@ test('a new version never interrupts an analysis: it reloads only once the analy
     await reloaded;
     const unload = JSON.parse((await page.evaluate(() => sessionStorage.getItem('auscult.e2e.unload'))) ?? '{}') as { analysing?: boolean; verdict?: boolean };
     expect(unload).toEqual({ analysing: false, verdict: true });
-    // The finished analysis is in History on the new version.
+    // Both finished analyses are in History on the new version.
     await expect(page.getByTestId('history-item').filter({ hasText: 'long-10min-48k.wav' })).toBeVisible();
+    await expect(page.getByTestId('history-item').filter({ hasText: 'long-10min-48k-b.wav' })).toBeVisible();
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => !!r?.waiting))).toBe(false);
   } finally {
     writeFileSync(SW, original);

@@ -14,7 +14,7 @@ import { eventFeatures } from '../src/inference/eventFeatures';
 import { HeartClassifier } from '../src/inference/heartClassifier';
 import { analyzeRecording } from '../src/inference/recordingAnalysis';
 import type { ModelStore } from '../src/inference/modelStore';
-import type { AnalysisAudio, AnalysisWorkerApi, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
+import type { AnalysisAudio, AnalysisWorkerApi, AudioClip, Backend, CancellableJob, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
 
 let backends: Backend[] = ['webgpu', 'wasm'];
 let store: Promise<ModelStore> | undefined;
@@ -33,17 +33,17 @@ async function audioOf(audio: AnalysisAudio): Promise<AudioClip | AudioSource> {
   return 'file' in audio ? openWavSource(audio.file) : audio;
 }
 
-// The one cancellable job at a time (the UI runs analyses one after another).
-let running: AbortController | undefined;
+// Jobs that can be cancelled, by kind: an analysis and the opening of the next file run
+// interleaved in this worker, and cancelling one must not stop the other.
+const running: Record<CancellableJob, Set<AbortController>> = { analysis: new Set(), opening: new Set() };
 
-async function cancellable<T>(job: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  running?.abort();
+async function cancellable<T>(kind: CancellableJob, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  running = controller;
+  running[kind].add(controller);
   try {
     return await job(controller.signal);
   } finally {
-    if (running === controller) running = undefined;
+    running[kind].delete(controller);
   }
 }
 
@@ -70,7 +70,7 @@ const api: AnalysisWorkerApi = {
 
   async prepareLongWav(file, options, onProgress) {
     const report = fireAndForget(onProgress);
-    const prepared = await cancellable(async (signal) =>
+    const prepared = await cancellable('opening', async (signal) =>
       prepareLongRecording(await openWavSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
     );
     return Comlink.transfer(prepared, [prepared.peaks.buffer, prepared.display.data.buffer]);
@@ -80,8 +80,8 @@ const api: AnalysisWorkerApi = {
     return new Blob([encodeWav(clip.samples, clip.sampleRate)], { type: 'audio/wav' });
   },
 
-  async cancel() {
-    running?.abort();
+  async cancel(kind) {
+    for (const c of running[kind]) c.abort();
   },
 
   async resample(clip, toRate) {
@@ -117,7 +117,7 @@ const api: AnalysisWorkerApi = {
   async analyzeRecording(audio, options, onProgress) {
     const input = await audioOf(audio);
     const models = await modelStore();
-    const result = await cancellable((signal) => analyzeRecording(models, input, options, fireAndForget(onProgress), signal));
+    const result = await cancellable('analysis', (signal) => analyzeRecording(models, input, options, fireAndForget(onProgress), signal));
     status.backend = result.backend;
     return result;
   },

@@ -72,6 +72,8 @@ export interface PrepareOptions {
   peakBuckets: number;
 }
 
+export type CancellableJob = 'analysis' | 'opening';
+
 /** Progress of preparing a long recording for display (0..1). */
 export type PrepareProgress = (fraction: number) => void;
 
@@ -87,8 +89,11 @@ export interface AnalysisWorkerApi {
   prepareLongWav(file: Blob, options: PrepareOptions, onProgress?: PrepareProgress): Promise<PreparedRecording>;
   /** Mono audio as a 16-bit WAV file (a long microphone recording then takes the long-file path). */
   encodeWav(clip: AudioClip): Promise<Blob>;
-  /** Stops the running `analyzeRecording` or `prepareLongWav` between two chunks (it rejects with AnalysisCancelled). */
-  cancel(): Promise<void>;
+  /**
+   * Stops the running `analyzeRecording` ('analysis') or `prepareLongWav` ('opening') between two
+   * chunks; it rejects with AnalysisCancelled. The two kinds run interleaved and are cancelled apart.
+   */
+  cancel(kind: CancellableJob): Promise<void>;
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
   spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
   /** Choose the inference backends to try, in order (default WebGPU, then WASM). */

@@ -232,7 +232,7 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
         analyses.current.cancel(id);
         update(id, (r) => ({ ...r, analysisState: { status: 'cancelled' } }));
       } else if (state?.status === 'running') {
-        void cancelRunning().catch((e: unknown) => notify('warning', `The analysis could not be cancelled: ${messageOf(e)}`));
+        void cancelRunning('analysis').catch((e: unknown) => notify('warning', `The analysis could not be cancelled: ${messageOf(e)}`));
       }
     },
     [update, notify],
@@ -284,6 +284,7 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
         const annotations = files.filter(isJsonFile);
         const byBase = new Map(annotations.map((f) => [baseName(f.name), f]));
         let firstNew: string | undefined;
+        let shown = false;
         for (let i = 0; i < audio.length; i++) {
           const file = audio[i];
           setLoading({ current: file.name, remaining: audio.length - i });
@@ -324,7 +325,11 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
               reference,
               eventsSource: reference ? `Annotation ${reference.fileName}${reference.recordLabel ? ` (record label: ${reference.recordLabel})` : ''}` : undefined,
             });
+            // The first recording of a drop is shown at once, not after the whole drop is opened
+            // (opening long files takes seconds each).
+            if (!firstNew) select(rec.id);
             firstNew ??= rec.id;
+            shown = true;
           } catch (e) {
             addProblem(file.name, messageOf(e));
           }
@@ -338,7 +343,8 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
             addProblem(file.name, messageOf(e));
           }
         }
-        if (firstNew) select(firstNew);
+        // No new recording opened (only annotations, or only bad files): show the one annotated.
+        if (firstNew && !shown) select(firstNew);
       }),
     [enqueue, add, addProblem, select, setLoading, attachReference],
   );
@@ -634,7 +640,7 @@ export function useRecordings({ notify, models, history }: RecordingsDeps) {
     requestAnalysis,
     cancelAnalysis,
     /** Stops opening a long recording (read from its file in chunks). */
-    cancelLoading: () => void cancelRunning().catch(() => undefined),
+    cancelLoading: () => void cancelRunning('opening').catch(() => undefined),
     setMode,
     loading,
     problems,

@@ -3,7 +3,7 @@
 // re-classification of edited events. A long recording sends its file instead (a Blob is passed by
 // reference), which the worker reads a chunk at a time.
 import * as Comlink from 'comlink';
-import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../../workers/api';
+import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, CancellableJob, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../../workers/api';
 import { classificationOf } from '../../analysis/classes';
 import { withAnalysisWorker } from '../../audio/analysisClient';
 import type { LoadedRecording } from '../../audio/recording';
@@ -38,9 +38,9 @@ export function eventFeatureMap(rec: LoadedRecording, event: AnalysedEvent, mode
   return withAnalysisWorker((w) => w.eventFeatures(audioOf(rec), spansOf([event])[0], model));
 }
 
-/** Stops the running analysis (or long-recording preparation) between two chunks. */
-export function cancelRunning(): Promise<void> {
-  return withAnalysisWorker((w) => w.cancel());
+/** Stops the running analysis, or the opening of a long recording, between two chunks. */
+export function cancelRunning(kind: CancellableJob): Promise<void> {
+  return withAnalysisWorker((w) => w.cancel(kind));
 }
 
 export function analyseHeart(rec: LoadedRecording): Promise<HeartAnalysis> {
