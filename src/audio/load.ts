@@ -155,10 +155,6 @@ function peakBucketsFor(durationS: number, samples: number): number {
   return Math.min(MAX_PEAK_BUCKETS, samples, Math.max(2000, Math.ceil(durationS * PEAKS_PER_SECOND)));
 }
 
-/**
- * A WAV file long enough to be read in chunks: its duration and channels, from the header alone
- * (the first bytes of the file); undefined for anything else.
- */
 interface LongWavInfo {
   durationS: number;
   channels: number;
@@ -168,6 +164,10 @@ interface LongWavInfo {
   warnings: string[];
 }
 
+/**
+ * A WAV file long enough to be read in chunks: its duration and channels, from the header alone
+ * (the first bytes of the file); undefined for anything else.
+ */
 export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<LongWavInfo | undefined> {
   if (file.size === 0) return undefined;
   let head: ArrayBuffer;
