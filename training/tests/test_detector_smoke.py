@@ -15,7 +15,7 @@ import unittest
 import numpy as np
 import torch
 
-from training.auscult_train import data, detector, event_metrics, postprocess, train_detector
+from training.auscult_train import data, detector, detector_ceiling, event_metrics, postprocess, train_detector
 from training.auscult_train.detector_eval import load_detector
 from training.auscult_train.export_detector import export_onnx, run_onnx_node
 
@@ -91,6 +91,16 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual(event_metrics.match_events(refs, ests), [(0, 1), (1, 0)])
         s = event_metrics.event_scores([(refs, ests)], data.CLASSES)
         self.assertEqual(s["agnostic"]["f1"], 1.0)
+
+    def test_ceiling_oracles(self):
+        refs = [(1000, 2000, "Normal"), (6000, 7000, "Normal")]
+        ests = [(1100, 2600, "Normal"), (3000, 4000, "Normal"), (6500, 7000, "Normal")]
+        self.assertEqual(detector_ceiling.unannotated_stretches(refs, 9500), [(2000, 6000)])
+        self.assertEqual(detector_ceiling.unannotated_stretches(refs, 9500, min_ms=1000),
+                         [(0, 1000), (2000, 6000), (7000, 9500)])
+        self.assertEqual(detector_ceiling.drop_unannotated(refs, ests), [ests[0], ests[2]])
+        # onset within the collar: the end moves to the annotated end; onset 500 ms late: unchanged
+        self.assertEqual(detector_ceiling.snap_offsets(refs, ests), [(1100, 2000, "Normal"), ests[1], ests[2]])
 
 
 @unittest.skipUnless(os.path.isdir(os.path.join(DATA, "json")), f"SPRSound not found at {DATA}")
