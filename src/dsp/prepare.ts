@@ -2,7 +2,7 @@
 // recording is prepared from its file a chunk at a time instead, with a display of bounded size.
 import { resampledSource, type AudioSource } from '../audio/source';
 import { encodeWav } from '../audio/wav';
-import { throwIfCancelled, type StepHooks } from '../inference/hooks';
+import { throwIfCancelled, type StepHooks } from '../../workers/steps';
 import { resample } from './resample';
 import { frameCount, quantiseForDisplay, spectrogram, type SpectrogramData } from './spectrogram';
 import type { AudioClip, PreparedRecording, PrepareOptions } from '../../workers/api';

@@ -20,7 +20,7 @@ import {
   type RecordVerdict,
 } from './postprocess';
 import { ort, type Backend } from './runtime';
-import { throwIfCancelled, type StepHooks } from './hooks';
+import { throwIfCancelled, type StepHooks } from '../../workers/steps';
 
 export const DETECTOR_TASK = 'respiratory-detector';
 

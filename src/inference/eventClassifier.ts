@@ -1,7 +1,7 @@
 // Classifies respiratory events with the manifest's event models, alone or as an ensemble.
 import type { AudioClip } from '../../workers/api';
 import { sourceAt, type AudioSource } from '../audio/source';
-import { throwIfCancelled, type StepHooks } from './hooks';
+import { throwIfCancelled, type StepHooks } from '../../workers/steps';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { decideClass, type EventDecisions } from './decision';
 import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';

@@ -13,7 +13,7 @@ import { resample } from '../dsp/resample';
 import { quantiseForDisplay, spectrogram } from '../dsp/spectrogram';
 import { longWavBytes } from '../testing/longWav';
 import { REPO_ROOT } from '../testing/data';
-import { isCancellation } from './hooks';
+import { isCancellation } from '../../workers/steps';
 import { analyzeRecording } from './recordingAnalysis';
 
 /** A Blob that records the size of every read. */

@@ -19,7 +19,7 @@ import type { EventDecisions } from './decision';
 import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
 import type { Backend } from './runtime';
-import { isCancellation, type StepHooks } from './hooks';
+import { isCancellation, type StepHooks } from '../../workers/steps';
 
 /**
  * Merges the detector's events with the classifiers' predictions. The label is the classifiers'

@@ -13,7 +13,7 @@ import { newRecordingId, type AnalysisState, type LoadedRecording } from '../aud
 import type { FinishedRecording } from '../audio/recorder';
 import { getEntry, loadAudio, newHistoryId, type HistoryEntry } from '../storage/history';
 import { deleteSession, listSessions, markStopped, readSessionSamples, sessionsInUse } from '../storage/recordingChunks';
-import { isCancellation } from '../inference/hooks';
+import { isCancellation } from '../../workers/steps';
 import { analyseHeart, analyseRecording, cancelRunning, classifySpans } from './analysis/jobs';
 import type { ModelsState } from './analysis/useModels';
 import { formatDuration } from './format';
