@@ -17,7 +17,9 @@
   random polarity, spectral tilt y = x + a * diff(x) (p 0.5, a in [-0.6, 0.6]: device colour),
   additive white noise (p 0.5, 10-40 dB SNR), ``--band-aug P``: with probability P a random
   2nd-order Butterworth low-pass (250-1000 Hz) and/or high-pass (20-120 Hz), i.e. another
-  stethoscope's bandwidth (off by default), SpecAugment (2 time masks <= 30 frames, 2 frequency
+  stethoscope's bandwidth (off by default), ``--device-transfer P``: with probability P the window
+  is filtered with the measured response ratio between the two devices (a B window coloured like
+  an A recording and vice versa; see ``device_filters``), SpecAugment (2 time masks <= 30 frames, 2 frequency
   masks <= 10 % of bins). No mixup (a murmur mixed with a normal beat is still a murmur).
 * Loss: cross-entropy, label smoothing 0.05; AdamW, one-cycle LR.
 * Selection: after every epoch the val recordings are scored with the inference policy (mean of
@@ -47,7 +49,8 @@ NUM_CLASSES = len(hd.CLASSES)
 
 
 class WindowSampler:
-    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None, band_aug=0.0):
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None, band_aug=0.0,
+                 transfer=None):
         """sources (optional, one 'A'/'B' per recording): within each class, each source present gets
         an equal share of that class's draws (so the rare A murmurs / A normals are not drowned by B's)."""
         self.audio = recordings
@@ -55,6 +58,8 @@ class WindowSampler:
         self.rng = rng
         self.augment = augment
         self.band_aug = band_aug
+        # transfer: (probability, {recording index: FIR taps}) from device_filters, or None
+        self.transfer = transfer
         counts = Counter(self.labels.tolist())
         w = np.array([counts[c] ** -balance_power for c in self.labels], dtype=np.float64)
         if sources is not None:
@@ -90,6 +95,8 @@ class WindowSampler:
             y = y + a * np.concatenate([[0.0], np.diff(y)]).astype(np.float32)
         if self.rng.random() < self.band_aug:
             y = self.band_limit(y)
+        if self.transfer is not None and self.rng.random() < self.transfer[0]:
+            y = scipy.signal.fftconvolve(y, self.transfer[1][i], mode="same").astype(np.float32)
         if self.rng.random() < 0.5:
             rms = float(np.sqrt(np.mean(y ** 2))) + 1e-8
             snr = self.rng.uniform(10, 40)
@@ -113,6 +120,35 @@ class WindowSampler:
             b = idx[i:i + batch_size]
             x = np.stack([self.window(j) for j in b]).astype(np.float32)
             yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
+
+
+TRANSFER_TAPS = 257          # 64 ms FIR at 4 kHz: 15.6 Hz resolution, enough for a device's response
+TRANSFER_LIMIT_DB = 20.0     # the ratio is clipped: beyond that it is the noise floor, not the device
+
+
+def device_filters(ds, bases, classes):
+    """FIR filters that move a recording from one device's average colour to the other's.
+
+    The average power spectrum of each source is measured on its train *normal* recordings only
+    (the same class on both devices, so the ratio is the device, not the pathology); A->B is the
+    inverse of B->A. Returns {"A": taps, "B": taps}: the filter to apply to a recording *of* that
+    source. Why: A (iStethoscope) and B (DigiScope) colour the same heart differently and the
+    classes are unevenly spread over them, so without this the colour is a shortcut to the class."""
+    normal = hd.CLASS_INDEX["normal"]
+    spectra = {}
+    for src in ("A", "B"):
+        ps = [scipy.signal.welch(ds.recording(b), hd.ANALYSIS_RATE, nperseg=TRANSFER_TAPS - 1)[1]
+              for b, c in zip(bases, classes) if c == normal and ds.by_base[b]["source"] == src]
+        if not ps:
+            raise ValueError(f"--device-transfer needs train normal recordings of source {src}")
+        # each recording counts once, whatever its loudness
+        spectra[src] = np.mean([p / p.sum() for p in ps], axis=0)
+    freqs = np.linspace(0, 1, len(spectra["A"]))
+    db = 10 * np.log10(spectra["A"] / spectra["B"])
+    db = np.clip(db - np.median(db), -TRANSFER_LIMIT_DB, TRANSFER_LIMIT_DB)
+    gain = 10 ** (db / 20)
+    return {"B": scipy.signal.firwin2(TRANSFER_TAPS, freqs, gain).astype(np.float32),
+            "A": scipy.signal.firwin2(TRANSFER_TAPS, freqs, 1 / gain).astype(np.float32)}
 
 
 def record_inputs(ds, bases):
@@ -180,6 +216,8 @@ def main(argv=None):
     ap.add_argument("--extrastole", default="drop", choices=["drop", "normal"])
     ap.add_argument("--channel-norm", action="store_true", help="remove each frequency bin's mean over the window (device response)")
     ap.add_argument("--band-aug", type=float, default=0.0, help="probability of a random band limit (another device's bandwidth)")
+    ap.add_argument("--device-transfer", type=float, default=0.0,
+                    help="probability of colouring a window like the other device (A<->B)")
     ap.add_argument("--pseudo", default=None, help="teacher probabilities JSON from heart_pseudo.py")
     ap.add_argument("--pseudo-threshold", type=float, default=0.9)
     ap.add_argument("--patience", type=int, default=6)
@@ -209,10 +247,14 @@ def main(argv=None):
         train, val, val_extrastole = train[:args.max_recordings], val[:args.max_recordings], val_extrastole[:2]
         pseudo = pseudo[:args.max_recordings]
     train_all = train + pseudo
+    transfer = None
+    if args.device_transfer > 0:
+        taps = device_filters(ds, [b for b, _ in train], [c for _, c in train])
+        transfer = (args.device_transfer, {i: taps[ds.by_base[b]["source"]] for i, (b, _) in enumerate(train_all)})
     sampler = WindowSampler([ds.recording(b) for b, _ in train_all], [c for _, c in train_all], rng,
                             args.balance_power,
                             sources=[ds.by_base[b]["source"] for b, _ in train_all] if args.source_balance else None,
-                            band_aug=args.band_aug)
+                            band_aug=args.band_aug, transfer=transfer)
     val_bases = [b for b, _ in val]
     y_val = [c for _, c in val]
     val_inputs = record_inputs(ds, val_bases)
