@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rulerOptions } from './ruler';
+import { rulerNotches, rulerOptions } from './ruler';
 
 describe('rulerOptions', () => {
   it('labels every second on a 15 s recording fitted to ~940 px', () => {
@@ -31,5 +31,29 @@ describe('rulerOptions', () => {
       const k = r.primaryLabelInterval / r.timeInterval;
       expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
     }
+  });
+});
+
+describe('rulerNotches', () => {
+  it('places every tick of a fitted 15 s recording, labels on the label step', () => {
+    const px = 940 / 15;
+    const notches = rulerNotches(0, 15, px, 15);
+    expect(notches).toHaveLength(31); // 0.5 s minor ticks, 0 … 15 s
+    expect(notches[0]).toEqual({ x: 0, label: '0 s' });
+    expect(notches[4]).toEqual({ x: 2 * px, label: '2 s' });
+    expect(notches[1].label).toBeUndefined();
+    expect(notches.filter((n) => n.label).map((n) => n.label)).toEqual(['0 s', '2 s', '4 s', '6 s', '8 s', '10 s', '12 s', '14 s']);
+  });
+
+  it('builds only the requested stretch, without float drift far into a long recording', () => {
+    const notches = rulerNotches(3000.3, 3000.6, 1000, 3600); // 0.02 s ticks, 0.1 s labels
+    expect(notches).toHaveLength(16);
+    expect(notches.filter((n) => n.label).map((n) => n.label)).toEqual(['3000.3 s', '3000.4 s', '3000.5 s', '3000.6 s']);
+    expect(notches[5]).toEqual({ x: expect.closeTo(3_000_400, 6), label: '3000.4 s' });
+  });
+
+  it('stops at the end of the recording', () => {
+    const notches = rulerNotches(0, 100, 940 / 7.3, 7.3);
+    expect(notches[notches.length - 1].x).toBeLessThanOrEqual(7.3 * (940 / 7.3) + 1e-9);
   });
 });

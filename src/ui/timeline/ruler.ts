@@ -1,15 +1,21 @@
-// Time-ruler spacing for the Timeline plugin at a given zoom: a labelled tick every ~80 px or
-// more, minor ticks in between. The plugin's built-in spacing is fixed at 1 s ticks / 5–10 s
-// labels, which leaves a 3 s recording with a single "0 s" label and no help at crackle scale.
+// The time ruler under the waveform: a labelled tick every ~80 px or more at any zoom, minor ticks
+// in between (wavesurfer's Timeline plugin is fixed at 1 s ticks / 5–10 s labels, which leaves a
+// 3 s recording with a single "0 s" label and no help at crackle scale).
+//
+// The ruler is drawn by `attachRuler` rather than by that plugin: the plugin appends every notch
+// and reads its width, a forced style recalculation and layout per notch (twice per rebuild), which
+// made a single 50–100 ms UI-thread task for a 15 s recording on these 2-core machines. Here every
+// position comes from the zoom, only the notches near the visible range are built, and the DOM is
+// touched once per rebuild.
+import type WaveSurfer from 'wavesurfer.js';
 
 export interface RulerOptions {
   timeInterval: number;
   primaryLabelInterval: number;
-  secondaryLabelInterval: number;
   formatTimeCallback: (seconds: number) => string;
 }
 
-// The plugin compares times at 10 ms resolution, so nothing finer than 0.01 s.
+// Labels are formatted to 10 ms at most, so nothing finer than 0.01 s.
 const LABEL_STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
 const MIN_LABEL_PX = 80;
 
@@ -25,11 +31,101 @@ export function rulerOptions(pxPerSec: number): RulerOptions {
   return {
     timeInterval: minorFor(label),
     primaryLabelInterval: label,
-    secondaryLabelInterval: label,
     formatTimeCallback: (s) => {
       if (label < 60) return `${s.toFixed(decimals)} s`;
       const m = Math.floor(s / 60);
       return `${m}:${String(Math.round(s - m * 60)).padStart(2, '0')}`;
     },
+  };
+}
+
+export interface Notch {
+  /** Position in the scrolling wrapper, px from its left edge. */
+  x: number;
+  /** Set on labelled (primary) ticks. */
+  label?: string;
+}
+
+/** The notches of [fromS, toS] at `pxPerSec`, minor ticks included. */
+export function rulerNotches(fromS: number, toS: number, pxPerSec: number, durationS: number): Notch[] {
+  const r = rulerOptions(pxPerSec);
+  // Counting in minor steps keeps "is this a label?" an integer test, free of float remainders.
+  const perLabel = Math.round(r.primaryLabelInterval / r.timeInterval);
+  const first = Math.max(0, Math.ceil(fromS / r.timeInterval - 1e-9));
+  const last = Math.floor(Math.min(toS, durationS) / r.timeInterval + 1e-9);
+  const out: Notch[] = [];
+  for (let k = first; k <= last; k++) {
+    const t = k * r.timeInterval;
+    out.push(k % perLabel === 0 ? { x: t * pxPerSec, label: r.formatTimeCallback(t) } : { x: t * pxPerSec });
+  }
+  return out;
+}
+
+const RULER_STYLE: Partial<CSSStyleDeclaration> = {
+  position: 'relative',
+  overflow: 'hidden',
+  whiteSpace: 'nowrap',
+  fontSize: '12px',
+  color: '#1d2b30',
+  background: '#f3f6f7',
+  pointerEvents: 'none',
+  // Nothing inside the ruler can change the layout of the page around it.
+  contain: 'strict',
+};
+const TICK = 'position:absolute;bottom:0;width:0;border-left:1px solid currentColor;';
+
+/**
+ * Draws the ruler right under the waveform (above the spectrogram) in wavesurfer's scrolling
+ * wrapper, so it zooms and scrolls with the audio. Rebuilt, at most once per frame, after a
+ * redraw (zoom, resize) and when scrolling leaves the stretch already built. Returns the remover.
+ */
+export function attachRuler(ws: WaveSurfer, height: number): () => void {
+  const el = document.createElement('div');
+  el.setAttribute('part', 'timeline');
+  el.setAttribute('data-testid', 'time-ruler');
+  Object.assign(el.style, RULER_STYLE, { height: `${height}px` });
+  const wrapper = ws.getWrapper();
+  if (wrapper.firstElementChild) wrapper.firstElementChild.insertAdjacentElement('afterend', el);
+  else wrapper.appendChild(el);
+
+  // The built stretch (s) and the zoom it was built at; a view-width of notches either side of
+  // the visible range, so a long zoomed-in recording never holds thousands of them.
+  let built = { from: 0, to: -1, pxPerSec: 0 };
+  let frame = 0;
+  const build = () => {
+    frame = 0;
+    const durationS = ws.getDuration();
+    const width = wrapper.scrollWidth; // the one layout read of a rebuild
+    if (!(durationS > 0) || width <= 0) return;
+    const pxPerSec = width / durationS;
+    const viewS = ws.getWidth() / pxPerSec;
+    const startS = ws.getScroll() / pxPerSec;
+    built = { from: Math.max(0, startS - viewS), to: Math.min(durationS, startS + 2 * viewS), pxPerSec };
+    const fragment = document.createDocumentFragment();
+    for (const n of rulerNotches(built.from, built.to, pxPerSec, durationS)) {
+      const tick = document.createElement('div');
+      tick.style.cssText = `${TICK}left:${n.x.toFixed(1)}px;height:${n.label ? '100%' : '50%'};`;
+      if (n.label) {
+        tick.style.textIndent = '3px';
+        tick.textContent = n.label;
+      }
+      fragment.appendChild(tick);
+    }
+    el.replaceChildren(fragment);
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(build);
+  };
+  const unsubscribe = [
+    ws.on('redraw', schedule),
+    ws.on('scroll', (startS, endS) => {
+      if (startS < built.from || endS > built.to) schedule();
+    }),
+  ];
+  schedule();
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+    unsubscribe.forEach((u) => u());
+    el.remove();
   };
 }

@@ -4,14 +4,13 @@ import { startTransition, useEffect, useRef, useState, type RefObject } from 're
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
 import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
-import TimelinePlugin from 'wavesurfer.js/plugins/timeline';
 import type { LoadedRecording } from '../../audio/recording';
 import { SPECTROGRAM_COLOR_MAP } from './colorMap';
 import { robustPeak } from './displayScale';
 import { highlightRegions, LANE_HEIGHT, showRegions, type RegionLayers } from './regions';
 import { afterNextPaint, nextTask } from '../scheduling';
 import { spectrogramDataUrl } from './spectrogramData';
-import { rulerOptions } from './ruler';
+import { attachRuler } from './ruler';
 import { clampZoom } from './zoom';
 
 export const WAVEFORM_HEIGHT = 120;
@@ -148,28 +147,11 @@ export function useWaveSurfer(
     // A new instance only for a different recording; events are updated in place below.
   }, [recording.id]);
 
-  // The time ruler is re-made when the zoom crosses to another label spacing; the plugin's
-  // spacing is fixed at creation.
-  const rulerZoom = Math.max(view.pxPerSec, view.fitPxPerSec);
-  const rulerStep = rulerOptions(rulerZoom).primaryLabelInterval;
   useEffect(() => {
     const ws = wsRef.current;
     if (!ws || !view.ready) return;
-    const timeline = ws.registerPlugin(
-      TimelinePlugin.create({
-        ...rulerOptions(rulerZoom),
-        height: RULER_HEIGHT,
-        // Right under the waveform, above the spectrogram, wherever in the wrapper it is added.
-        insertPosition: 'afterend',
-        // Containment: the plugin measures every notch as it adds it; this keeps each of those
-        // forced layouts to the ruler instead of the whole page.
-        style: { fontSize: '12px', color: '#1d2b30', background: '#f3f6f7', contain: 'strict' },
-        secondaryLabelOpacity: 1,
-      }),
-    );
-    return () => ws.unregisterPlugin(timeline);
-    // rulerZoom only matters through rulerStep.
-  }, [view.ready, rulerStep]);
+    return attachRuler(ws, RULER_HEIGHT);
+  }, [view.ready]);
 
   // The spectrogram is (re-)registered whenever its frequency range changes.
   useEffect(() => {
