@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
-import { resample } from './resample';
+import { interpolatedSpan, resample, resampledLength, resampleSpan } from './resample';
 import { spectrogram } from './spectrogram';
 
 function sine(freq: number, rate: number, seconds: number): Float32Array {
@@ -22,6 +22,24 @@ function rmsMiddle(x: Float32Array): number {
 const db = (ratio: number) => 20 * Math.log10(ratio);
 
 describe('resample', () => {
+  it('takes a faster path for whole-number ratios that gives bit-identical samples', () => {
+    let seed = 7;
+    const noise = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1);
+    for (const from of [16000, 24000, 48000, 96000]) {
+      for (const n of [5, 300, 48_001]) {
+        const x = noise(n);
+        const outN = resampledLength(n, from, 8000);
+        const general = interpolatedSpan(x, 0, n, from, 8000, 0, outN);
+        expect(resample(x, from, 8000)).toEqual(general);
+        // a span from the middle, given only part of the input
+        const [a, b] = [Math.floor(outN / 3), Math.floor((2 * outN) / 3)];
+        const start = Math.max(0, a * (from / 8000) - 400);
+        expect(resampleSpan(x.subarray(start), start, n, from, 8000, a, b)).toEqual(general.subarray(a, b));
+      }
+    }
+  });
+
+
   it('keeps a 1 kHz sine at 44.1 kHz within 0.1 dB at 8 kHz', () => {
     const x = sine(1000, 44100, 2);
     const y = resample(x, 44100, 8000);
