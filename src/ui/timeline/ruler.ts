@@ -69,6 +69,9 @@ const RULER_STYLE: Partial<CSSStyleDeclaration> = {
   color: '#1d2b30',
   background: '#f3f6f7',
   pointerEvents: 'none',
+  // Above the regions layer (z-index 5): a 10-minute recording at fit zoom holds a hundred event
+  // bands that would otherwise cover the labels. Clicks still go through to the regions.
+  zIndex: '6',
   // Nothing inside the ruler can change the layout of the page around it.
   contain: 'strict',
 };
