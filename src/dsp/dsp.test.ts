@@ -39,7 +39,6 @@ describe('resample', () => {
     }
   });
 
-
   it('keeps a 1 kHz sine at 44.1 kHz within 0.1 dB at 8 kHz', () => {
     const x = sine(1000, 44100, 2);
     const y = resample(x, 44100, 8000);

@@ -139,7 +139,7 @@ function tapsForIntegerRatio(ratio: number, scale: number, reach: number): Float
 /**
  * resampleSpan for a whole-number down-sampling ratio (48 → 8 kHz, 16 → 8 kHz, …): every output
  * sits on an input sample, so the kernel is needed only at integer offsets and is looked up instead
- * of interpolated per tap — about 3× faster on a long recording, and bit-identical to the general
+ * of interpolated per tap — 2.3× faster (1 min at 48 kHz: 155 vs 352 ms), and bit-identical to the general
  * path (same coefficients, same order of summation; checked in dsp.test.ts).
  */
 function resampleIntegerSpan(

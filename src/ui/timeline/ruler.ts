@@ -91,9 +91,9 @@ export function attachRuler(ws: WaveSurfer, height: number): () => void {
   if (wrapper.firstElementChild) wrapper.firstElementChild.insertAdjacentElement('afterend', el);
   else wrapper.appendChild(el);
 
-  // The built stretch (s) and the zoom it was built at; a view-width of notches either side of
-  // the visible range, so a long zoomed-in recording never holds thousands of them.
-  let built = { from: 0, to: -1, pxPerSec: 0 };
+  // The built stretch (s): a view-width of notches either side of the visible range, so a long
+  // zoomed-in recording never holds thousands of them.
+  let built = { from: 0, to: -1 };
   let frame = 0;
   const build = () => {
     frame = 0;
@@ -103,7 +103,7 @@ export function attachRuler(ws: WaveSurfer, height: number): () => void {
     const pxPerSec = width / durationS;
     const viewS = ws.getWidth() / pxPerSec;
     const startS = ws.getScroll() / pxPerSec;
-    built = { from: Math.max(0, startS - viewS), to: Math.min(durationS, startS + 2 * viewS), pxPerSec };
+    built = { from: Math.max(0, startS - viewS), to: Math.min(durationS, startS + 2 * viewS) };
     const fragment = document.createDocumentFragment();
     for (const n of rulerNotches(built.from, built.to, pxPerSec, durationS)) {
       const tick = document.createElement('div');
