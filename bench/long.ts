@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openNodeModelStore } from '../cli/nodeModels';
+import { openNodeModelStore } from '../src/inference/nodeModels';
 import { openWavSource } from '../src/audio/source';
-import { prepareLongRecording } from '../src/dsp/prepare';
-import { analyzeRecording } from '../src/inference/recordingAnalysis';
+import { prepareLongRecording } from '../src/pipelines/prepare';
+import { analyzeRecording } from '../src/pipelines/lung';
 import { REPO_ROOT } from '../src/testing/data';
 import { writeLongWav } from '../src/testing/longWav';
 

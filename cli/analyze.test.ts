@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_CLASSES, RECORD_CLASSES } from '../src/labels';
+import { EVENT_CLASSES, RECORD_CLASSES } from '../src/core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
 import { recordTaskLabel, toSprsound } from './analyze';
 
@@ -109,7 +109,7 @@ describe.skipIf(!haveData || !haveDetector)('cli analyze / classify --task 21|22
 describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read from disk in chunks', () => {
   it('gives the events and verdict of the in-memory detector, through a symbolic link too', { timeout: 240_000 }, async () => {
     const { longWavBytes } = await import('../src/testing/longWav');
-    const { openNodeModelStore } = await import('./nodeModels');
+    const { openNodeModelStore } = await import('../src/inference/nodeModels');
     const { Detector } = await import('../src/inference/detector');
     const { readWav } = await import('../src/audio/wav');
     const { symlinkSync } = await import('node:fs');

@@ -3,7 +3,7 @@ import { resample } from '../src/dsp/resample';
 import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
 import { decideNormal } from '../src/inference/decision';
 import { decisionsFor, resolveModelChoice } from '../src/inference/manifest';
-import { toChallengeEventName } from '../src/labels';
+import { toChallengeEventName } from '../src/core/labels';
 import type { ModelStore } from '../src/inference/modelStore';
 import { listAudioFiles, readAudioFile } from './audioFiles';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeWav, readWav } from '../src/audio/wav';
 import { resample } from '../src/dsp/resample';
-import { EVENT_CLASSES } from '../src/labels';
+import { EVENT_CLASSES } from '../src/core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
 import { safeOutputPath } from './output';
 

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEART_CLASSES } from '../src/labels';
+import { HEART_CLASSES } from '../src/core/labels';
 import { DATA_DIR, REPO_ROOT } from '../src/testing/data';
 
 const ORIGINAL_WAV = path.join(DATA_DIR, 'heartbeat-sounds-original-wav');

@@ -7,7 +7,7 @@ import { AUDIO_EXTENSIONS, listAudioFiles } from './audioFiles';
 import { parseFlags, required, UsageError } from './args';
 import { classifyEventFiles, type EventTask } from './classify';
 import { heartFiles } from './heart';
-import { openNodeModelStore } from './nodeModels';
+import { openNodeModelStore } from '../src/inference/nodeModels';
 import { writeJson } from './output';
 import { scoreEventPredictions } from './score';
 

@@ -1,9 +1,8 @@
 // `score --task 11|12 --truth <labels.json> --pred <out.json>`: the challenge scores of a CLI output
 // against true labels, so the shipped pipeline can be checked on held-out patients end to end.
 import { readFile } from 'node:fs/promises';
-import { ADVENTITIOUS } from '../src/inference/decision';
-import { challengeScores, confusionMatrix, NORMAL, perClassRecall, type ChallengeScores } from '../src/metrics/challenge';
-import { EVENT_CLASSES, toChallengeEventName } from '../src/labels';
+import { challengeScores, confusionMatrix, perClassRecall, type ChallengeScores } from '../src/metrics/challenge';
+import { ADVENTITIOUS, EVENT_CLASSES, NORMAL, toChallengeEventName } from '../src/core/labels';
 
 export interface ScoreReport {
   scores: ChallengeScores;

@@ -2,26 +2,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import {
-  ARTIFACTS,
-  dataPath,
-  dispatchDrop,
-  dropFiles,
-  expectTimelineDrawn,
-  fileFromDisk,
-  flacInfo,
-  HEART_DIR,
-  LONG_WAV,
-  longTasksSince,
-  now,
-  observeLongTasks,
-  shownDuration,
-  stageDrop,
-  traceUiThread,
-  waitForTimelineQuietly,
-  wavFrames,
-  WHEEZE_WAV,
-} from './helpers';
+import { ARTIFACTS, dataPath, dispatchDrop, dropFiles, expectTimelineDrawn, fileFromDisk, flacInfo, HEART_DIR, LONG_WAV, longTasksSince, now, observeLongTasks, shownDuration, stageDrop, traceUiThread, waitForTimelineQuietly, wavFrames, WHEEZE_WAV } from './helpers';
 
 /** A task longer than this delays input and painting perceptibly (the Long Tasks API's threshold). */
 const UI_TASK_BUDGET_MS = 50;

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import { openWavSource, type AudioSource } from '../src/audio/source';
 import { encodeWav, readWav } from '../src/audio/wav';
-import { prepareLongRecording, prepareRecording } from '../src/dsp/prepare';
+import { prepareLongRecording, prepareRecording } from '../src/pipelines/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
 import { openBrowserModelStore } from '../src/inference/browserModels';
@@ -12,9 +12,10 @@ import { modelCatalog } from '../src/inference/catalog';
 import { EventClassifier } from '../src/inference/eventClassifier';
 import { eventFeatures } from '../src/inference/eventFeatures';
 import { HeartClassifier } from '../src/inference/heartClassifier';
-import { analyzeRecording } from '../src/inference/recordingAnalysis';
+import { analyzeRecording } from '../src/pipelines/lung';
 import type { ModelStore } from '../src/inference/modelStore';
-import type { AnalysisAudio, AnalysisWorkerApi, AudioClip, Backend, CancellableJob, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from './api';
+import type { AnalysisAudio, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from '../src/core/types';
+import type { AnalysisWorkerApi, CancellableJob } from '../src/worker/api';
 
 let backends: Backend[] = ['webgpu', 'wasm'];
 let store: Promise<ModelStore> | undefined;

@@ -4,7 +4,8 @@ import { EventClassifier } from '../../src/inference/eventClassifier';
 import { HeartClassifier } from '../../src/inference/heartClassifier';
 import { parseManifest, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
-import { configureRuntime, type Backend } from '../../src/inference/runtime';
+import { configureRuntime } from '../../src/inference/runtime';
+import type { Backend } from '../../src/core/types';
 import { timeRuns, type Timing } from '../timing';
 
 declare global {

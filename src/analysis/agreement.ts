@@ -1,7 +1,7 @@
 // Agreement between the predicted events and the annotated (reference) ones, with the same matching
 // rules as the event F1 (src/metrics/events.ts): onset within 200 ms, offset within max(200 ms, 20 %).
 // First the class-aware matches, then time-only matches among what is left.
-import type { TimedEvent } from '../../workers/api';
+import type { TimedEvent } from '../core/types';
 import { matchEvents, type ScoredEvent } from '../metrics/events';
 
 /** match: same time and class; time-only: same time, other class; missed / extra: no partner. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysedEvent, RecordingAnalysis } from '../../workers/api';
+import type { AnalysedEvent, RecordingAnalysis } from '../core/types';
 import { agreement } from './agreement';
-import { argmax, toTableOrder } from './classes';
+import { toTableOrder } from './classes';
 import { datasetMetrics, normaliseRecordLabel } from './datasetMetrics';
 import { addEvent, applyClassification, deleteEvent, eventsImply, MIN_EVENT_S, nextEventId, relabelEvent, resizeEvent, supportingEvents } from './events';
 import { exportName, toCsv, toSprsound } from './exporters';
+import { argmax } from '../core/math';
 
 const ev = (id: string, start: number, end: number, label: string, extra: Partial<AnalysedEvent> = {}): AnalysedEvent => ({ id, start, end, label, confidence: 0.8, ...extra });
 

@@ -1,10 +1,9 @@
 // Class-order helpers shared by the worker and the UI (pure: no ONNX Runtime import, so the UI
 // bundle never pulls the inference code in).
-import type { EventDecisions, ModelVote } from '../../workers/api';
+import type { EventDecisions, ModelVote } from '../core/types';
 import { decideClass } from '../inference/decision';
-import { EVENT_CLASSES } from '../labels';
-
-export const EVENT_NAMES: readonly string[] = EVENT_CLASSES.map((c) => c.name);
+import { EVENT_NAMES } from '../core/labels';
+import { argmax } from '../core/math';
 
 /** Re-orders `probs` (in `classes` order) into label-table order; missing classes get 0. */
 export function toTableOrder(probs: readonly number[], classes: readonly string[]): number[] {
@@ -12,12 +11,6 @@ export function toTableOrder(probs: readonly number[], classes: readonly string[
     const k = classes.indexOf(name);
     return k >= 0 ? probs[k] : 0;
   });
-}
-
-export function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }
 
 /** A model's vote: its own decision rule (from the manifest) when known, else its top class. */

@@ -1,14 +1,13 @@
 // The SPRSound challenge metrics for the open, annotated recordings ("Dataset metrics" panel):
 // Tasks 1-1 / 1-2 on the annotated events as the event models classify them, Tasks 2-1 / 2-2 on the
 // record verdicts, and the event F1 of the detected events against the annotation.
-import type { RecordingAnalysis, TimedEvent } from '../../workers/api';
-import { EVENT_CLASSES, RECORD_CLASSES } from '../labels';
-import { challengeScores, confusionMatrix, NORMAL, perClassRecall, type ChallengeScores } from '../metrics/challenge';
+import type { RecordingAnalysis, TimedEvent } from '../core/types';
+import { ADVENTITIOUS, EVENT_CLASSES, NORMAL, RECORD_CLASSES } from '../core/labels';
+import { challengeScores, confusionMatrix, perClassRecall, type ChallengeScores } from '../metrics/challenge';
 import { eventScores, recordTaskScores, TASK21_LABELS, type EventScores } from '../metrics/events';
 import { decideNormal } from '../inference/decision';
 import { toScored } from './agreement';
 
-export const ADVENTITIOUS = 'Adventitious';
 const EVENT_NAMES = EVENT_CLASSES.map((c) => c.name);
 const RECORD_NAMES = RECORD_CLASSES.map((c) => c.name);
 

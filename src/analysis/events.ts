@@ -1,7 +1,7 @@
 // The clinician's edits to a recording's events, as pure functions over an immutable list, so the
 // timeline, the table, history and the exports all see one consistent, time-ordered list.
-import type { AnalysedEvent, ReferenceClassification, TimedEvent } from '../../workers/api';
-import { EVENT_CLASSES } from '../labels';
+import type { AnalysedEvent, ReferenceClassification, TimedEvent } from '../core/types';
+import { EVENT_CLASSES } from '../core/labels';
 import { rulesLabel, type GroupTable } from '../inference/postprocess';
 
 /** Shorter events cannot be classified meaningfully (and are impossible to grab on the timeline). */

@@ -1,8 +1,8 @@
 // Exports of a recording's (possibly edited) events: SPRSound-format JSON (integer ms, SPRSound
 // type spellings, so the file can be dropped back onto Auscult or scored by the challenge tools)
 // and a CSV a spreadsheet opens, with every class's probability and every model's vote.
-import type { AnalysedEvent } from '../../workers/api';
-import { EVENT_CLASSES } from '../labels';
+import type { AnalysedEvent } from '../core/types';
+import { EVENT_CLASSES } from '../core/labels';
 
 export interface SprsoundExport {
   record_annotation: string;

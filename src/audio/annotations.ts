@@ -1,7 +1,7 @@
 // SPRSound annotation files (`<recording>.json`) dropped next to their recording become
 // timeline events, so clinicians can compare the reference labels with what they hear.
-import type { TimedEvent } from '../../workers/api';
-import { fromAnyEventName } from '../labels';
+import type { TimedEvent } from '../core/types';
+import { fromAnyEventName } from '../core/labels';
 import { AudioInputError } from './errors';
 
 export interface Annotation {

@@ -1,7 +1,7 @@
 // Audio that is read in ranges. The whole-recording analysis asks only for the samples it needs,
 // a chunk at a time, so a long WAV file (60 min at 48 kHz is 345 MB) is never decoded whole:
 // memory stays bounded by the chunk size, whatever the recording's length.
-import type { AudioClip } from '../../workers/api';
+import type { AudioClip } from '../core/types';
 import { inputSpanFor, resample, resampledLength, resampleSpan } from '../dsp/resample';
 import { AudioInputError } from './errors';
 import { decodeFrames, nonFiniteWarning, readWavLayout, type WavLayout, type WavReadOptions } from './wav';

@@ -3,7 +3,8 @@
 import { parseManifest } from './manifest';
 import { ModelStore, type ModelStoreEvents } from './modelStore';
 import { ORT_WASM_PATHS } from './ortAssets';
-import { configureRuntime, type Backend } from './runtime';
+import { configureRuntime } from './runtime';
+import type { Backend } from '../core/types';
 
 const MODELS_URL = new URL(`${import.meta.env.BASE_URL}models/`, self.location.origin);
 

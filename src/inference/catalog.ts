@@ -1,7 +1,7 @@
 // What the model manifest offers the clinician: which event classifiers can be chosen (ResNet-18,
 // VGG-16, both as an ensemble), which one is the default, and the versions to print on a report.
 // Pure (manifest in, plain data out) so the UI and the tests see exactly what the worker sees.
-import type { EventModelChoice, ModelCatalog, ModelVersion } from '../../workers/api';
+import type { EventModelChoice, ModelCatalog, ModelVersion } from '../core/types';
 import { DETECTOR_TASK } from './detector';
 import { EVENT_TASK } from './eventClassifier';
 import { HEART_TASK } from './heartClassifier';

@@ -1,20 +1,7 @@
 // Turning event-class probabilities into the challenge answers. The rules and thresholds come
 // from the manifest, where training/ chose them on validation patients (never on the test set).
-import { NORMAL } from '../metrics/challenge';
-
-export const ADVENTITIOUS = 'Adventitious';
-
-export interface DecisionRule {
-  rule: 'argmax' | 'pNormalBelow';
-  /** For 'pNormalBelow': Normal only when P(Normal) reaches this. */
-  threshold?: number;
-  chosenOn?: string;
-}
-
-export interface EventDecisions {
-  task11: DecisionRule;
-  task12: DecisionRule;
-}
+import type { DecisionRule, EventDecisions } from '../core/types';
+import { ADVENTITIOUS, NORMAL } from '../core/labels';
 
 export const ARGMAX_DECISIONS: EventDecisions = { task11: { rule: 'argmax' }, task12: { rule: 'argmax' } };
 

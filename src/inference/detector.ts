@@ -4,23 +4,15 @@
 // checked) and picks WebGPU or WASM. Recordings longer than one chunk (30 s) are run in chunks
 // that overlap by 4 s, so memory stays bounded; each frame is taken from the chunk in which it lies
 // farthest from an edge (training/auscult_train/detector.py chunk_plan is the Python twin).
-import type { AudioClip } from '../../workers/api';
+import type { AudioClip, Backend } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
-import { EVENT_CLASSES } from '../labels';
+import { EVENT_CLASSES } from '../core/labels';
 import { EventClassifier, EVENT_TASK } from './eventClassifier';
 import { modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import {
-  detectEvents,
-  recordVerdict,
-  type DetectedEvent,
-  type FrameTiming,
-  type GroupTable,
-  type PostprocessParams,
-  type RecordVerdict,
-} from './postprocess';
-import { ort, type Backend } from './runtime';
-import { throwIfCancelled, type StepHooks } from '../../workers/steps';
+import { detectEvents, recordVerdict, type DetectedEvent, type FrameTiming, type GroupTable, type PostprocessParams, type RecordVerdict } from './postprocess';
+import { ort } from './runtime';
+import { throwIfCancelled, type StepHooks } from '../core/steps';
 
 export const DETECTOR_TASK = 'respiratory-detector';
 

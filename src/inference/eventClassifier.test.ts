@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openNodeModelStore } from '../../cli/nodeModels';
+import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
 import { EventClassifier, EVENT_TASK } from './eventClassifier';

@@ -1,22 +1,16 @@
 // Classifies respiratory events with the manifest's event models, alone or as an ensemble.
-import type { AudioClip } from '../../workers/api';
+import type { AudioClip, Backend, EventDecisions, EventSpan } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
-import { throwIfCancelled, type StepHooks } from '../../workers/steps';
+import { throwIfCancelled, type StepHooks } from '../core/steps';
 import { eventSampleRange, eventWindows } from './eventWindows';
-import { decideClass, type EventDecisions } from './decision';
+import { decideClass } from './decision';
 import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import type { Backend } from './runtime';
 import { runWindowModel, type WindowRun } from './windowRunner';
 
 export const EVENT_TASK = 'respiratory-event';
 /** Events read and classified together (each up to a few seconds of audio). */
 const EVENTS_PER_BATCH = 64;
-
-export interface EventSpan {
-  startMs: number;
-  endMs: number;
-}
 
 export interface EventPrediction {
   /** Mean probability per class, in `classes` order. */

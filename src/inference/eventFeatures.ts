@@ -1,9 +1,9 @@
 // The spectrogram an event model actually saw: its ONNX `features` output ([B, 1, F, T], the
 // normalised log-STFT after its own front end) for the event's first input window. Showing the
 // model's input, not a display spectrogram, lets a clinician judge what the decision rests on.
-import type { AudioClip, EventFeatureMap } from '../../workers/api';
+import type { AudioClip, EventFeatureMap, EventSpan } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
-import { EVENT_TASK, type EventSpan } from './eventClassifier';
+import { EVENT_TASK } from './eventClassifier';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { resolveModelChoice } from './manifest';
 import type { ModelStore } from './modelStore';

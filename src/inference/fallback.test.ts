@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openNodeModelStore } from '../../cli/nodeModels';
+import { openNodeModelStore } from './nodeModels';
 import { REPO_ROOT } from '../testing/data';
 import { EventClassifier, EVENT_TASK } from './eventClassifier';
 import { modelsForTask, type ModelEntry } from './manifest';

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openNodeModelStore } from '../../cli/nodeModels';
+import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
-import { HEART_CLASSES } from '../labels';
+import { HEART_CLASSES } from '../core/labels';
 import { DATA_DIR, REPO_ROOT } from '../testing/data';
 import { HeartClassifier, heartModel, heartWindows } from './heartClassifier';
 

@@ -4,14 +4,14 @@
 //   resample to the model's rate (4 kHz) with the one resampler → windows of `windowSamples`
 //   (3 s) every `hopSamples` (1 s) plus one aligned to the end; a recording shorter than one window
 //   is tiled to fill it → one ONNX batch → record probabilities = mean of the window probabilities.
-import type { AudioClip } from '../../workers/api';
+import type { AudioClip, Backend } from '../core/types';
 import { resample } from '../dsp/resample';
-import { HEART_CLASSES } from '../labels';
+import { HEART_CLASSES } from '../core/labels';
 import { eventWindows } from './eventWindows';
 import { modelsForTask, type Manifest, type ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import type { Backend } from './runtime';
 import { runWindowModel, type WindowRun } from './windowRunner';
+import { argmax } from '../core/math';
 
 export const HEART_TASK = 'heart';
 
@@ -80,12 +80,6 @@ export function heartModel(manifest: Manifest, id?: string): HeartModelEntry {
     throw new Error(`Heart model "${model.id}" has classes [${model.classes.join(', ')}], expected [${names.join(', ')}] (labels.json).`);
   }
   return model as unknown as HeartModelEntry;
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }
 
 function prediction(probs: ArrayLike<number>, k: number): HeartPrediction {

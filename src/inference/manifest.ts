@@ -1,5 +1,6 @@
 // The model manifest (public/models/manifest.json), written by training/ and read here.
-import { ARGMAX_DECISIONS, type EventDecisions } from './decision';
+import { ARGMAX_DECISIONS } from './decision';
+import type { EventDecisions } from '../core/types';
 
 export interface EventInputPolicy {
   name: string;

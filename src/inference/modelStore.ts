@@ -1,6 +1,7 @@
 // Loads models named by the manifest, checks their sha256 and keeps one session per model.
 import type { Manifest, ModelEntry } from './manifest';
-import { createSession, sha256Hex, type Backend, type LoadedSession } from './runtime';
+import { createSession, sha256Hex, type LoadedSession } from './runtime';
+import type { Backend } from '../core/types';
 
 /** Fetches a model file's bytes: `fetch` in the browser, the file system in Node. */
 export type ModelBytesLoader = (file: string) => Promise<Uint8Array>;

@@ -7,21 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
-import { EVENT_CLASSES } from '../labels';
+import { EVENT_CLASSES } from '../core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
 import { Detector } from './detector';
 import { parseManifest } from './manifest';
 import { ModelStore } from './modelStore';
-import {
-  activeRuns,
-  detectEvents,
-  medianBinary,
-  recordVerdict,
-  segments,
-  type DetectedEvent,
-  type GroupTable,
-  type PostprocessParams,
-} from './postprocess';
+import { activeRuns, detectEvents, medianBinary, recordVerdict, segments, type DetectedEvent, type GroupTable, type PostprocessParams } from './postprocess';
 import { configureRuntime } from './runtime';
 
 interface GoldenRecording {

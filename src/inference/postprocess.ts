@@ -1,3 +1,4 @@
+import { NORMAL, POOR_QUALITY } from '../core/labels';
 // Detector post-processing: frame probabilities -> events and the record verdict.
 // The TypeScript twin of training/auscult_train/postprocess.py; both give identical events for the
 // same frame probabilities (test-fixtures/golden/detector.json checks that).
@@ -54,9 +55,6 @@ export interface DetectedEvent {
 }
 
 export type EventGroup = 'normal' | 'CAS' | 'DAS' | 'CAS & DAS';
-
-export const NORMAL = 'Normal';
-export const POOR_QUALITY = 'Poor Quality';
 
 /** Majority vote over an odd window with replicated edges (the median of a 0/1 sequence). */
 export function medianBinary(active: Uint8Array, width: number): Uint8Array {

@@ -1,8 +1,7 @@
 // ONNX Runtime sessions for the browser worker and the Node CLI alike: WebGPU when the
 // platform has a working adapter, WASM otherwise, and WASM again if WebGPU fails later.
 import * as ort from 'onnxruntime-web';
-
-export type Backend = 'webgpu' | 'wasm';
+import type { Backend } from '../core/types';
 
 export interface RuntimeOptions {
   /** Backends to try, in order. */

@@ -3,7 +3,8 @@
 // the analysis: the store moves every model to WASM, says why, and the batch is run again there.
 import type { ModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort, type Backend } from './runtime';
+import { ort } from './runtime';
+import type { Backend } from '../core/types';
 
 /** Windows per ONNX run: large enough to amortise the call, small enough for bounded memory. */
 const BATCH = 16;

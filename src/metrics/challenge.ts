@@ -1,3 +1,4 @@
+import { NORMAL } from '../core/labels';
 // The SPRSound challenge scores. SP: Normal items called Normal / all Normal items.
 // SE: non-Normal items given exactly their label / all non-Normal items (for record tasks,
 // Poor Quality counts as non-Normal). AS = (SE+SP)/2, HS = harmonic mean, Score = (AS+HS)/2.
@@ -10,8 +11,6 @@ export interface ChallengeScores {
   Score: number;
   n: number;
 }
-
-export const NORMAL = 'Normal';
 
 export function challengeScores(truth: readonly string[], predicted: readonly string[]): ChallengeScores {
   if (truth.length !== predicted.length) throw new Error('truth and predictions differ in length');

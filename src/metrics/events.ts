@@ -12,7 +12,8 @@
 // * Class-aware: micro F1 over all classes, per-class F1 (FP counted for the estimate's class, FN for
 //   the reference's) and their macro mean over the classes that have reference events.
 // * typeAccuracy: among the class-agnostic matches, the fraction with the right type.
-import { challengeScores, confusionMatrix, NORMAL, type ChallengeScores } from './challenge';
+import { challengeScores, confusionMatrix, type ChallengeScores } from './challenge';
+import { ADVENTITIOUS, NORMAL, POOR_QUALITY } from '../core/labels';
 
 export interface ScoredEvent {
   /** ms */
@@ -130,8 +131,6 @@ export function eventScores(recordings: readonly RecordingEvents[], classes: rea
 
 // ------------------------------------------------------------------ record tasks
 
-export const ADVENTITIOUS = 'Adventitious';
-export const POOR_QUALITY = 'Poor Quality';
 export const TASK21_LABELS = [NORMAL, ADVENTITIOUS, POOR_QUALITY] as const;
 
 /** Task 2-1 label of a Task 2-2 record label: CAS, DAS and CAS & DAS are "Adventitious". */

@@ -7,8 +7,8 @@
 // transaction: when the quota is exceeded the whole write is rolled back, and everything saved
 // earlier stays exactly as it was.
 import { done, openDatabase, request } from './idb';
-import type { AnalysedEvent, HeartAnalysis, RecordingAnalysis } from '../../workers/api';
-import type { RecordingReference, RecordingSource } from '../audio/recording';
+import type { AnalysedEvent, HeartAnalysis, RecordingAnalysis } from '../core/types';
+import type { RecordingReference, RecordingSource } from '../core/recording';
 
 export interface HistoryEntry {
   id: string;

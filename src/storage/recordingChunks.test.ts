@@ -1,15 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  appendChunk,
-  beginSession,
-  closeRecordingStore,
-  deleteSession,
-  listSessions,
-  markStopped,
-  readSessionSamples,
-  type SessionMeta,
-} from './recordingChunks';
+import { appendChunk, beginSession, closeRecordingStore, deleteSession, listSessions, markStopped, readSessionSamples, type SessionMeta } from './recordingChunks';
 
 const meta = (id: string, startedAt: number): SessionMeta => ({
   id,

@@ -7,7 +7,7 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LoadedRecording } from '../audio/recording';
+import type { LoadedRecording } from '../core/recording';
 import { usePwaStatus } from '../pwa/usePwaStatus';
 import type { HistoryEntry } from '../storage/history';
 import { useModels } from './analysis/useModels';

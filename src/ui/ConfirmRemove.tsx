@@ -4,7 +4,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import type { LoadedRecording } from '../audio/recording';
+import type { LoadedRecording } from '../core/recording';
 
 /** Recordings made here exist nowhere else, so removing one is confirmed first. */
 export function ConfirmRemove({ recording, onCancel, onConfirm }: { recording?: LoadedRecording; onCancel: () => void; onConfirm: () => void }) {

@@ -9,7 +9,7 @@ import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { memo } from 'react';
-import type { LoadedRecording } from '../audio/recording';
+import type { LoadedRecording } from '../core/recording';
 import { BreakableName } from './BreakableName';
 import { downloadWav } from './download';
 import { formatChannels, formatDuration, formatRate } from './format';

@@ -1,4 +1,4 @@
-import type { LoadedRecording } from '../audio/recording';
+import type { LoadedRecording } from '../core/recording';
 
 /** The playback WAV is the recording at its native rate as 16-bit PCM (the lead's encodeWav), ready to save. */
 export function downloadWav(recording: LoadedRecording): void {

@@ -3,21 +3,21 @@
 // on each (one at a time, in the worker) and the clinician's edits. Files are processed one at a
 // time so a drop of fifty files neither floods memory nor starves the UI thread.
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import type { AnalysedEvent, AnalysisProgress, RecordingAnalysis, TimedEvent } from '../../workers/api';
-import { EVENT_NAMES } from '../analysis/classes';
+import type { AnalysedEvent, AnalysisProgress, RecordingAnalysis, TimedEvent } from '../core/types';
 import { applyClassification, withIds } from '../analysis/events';
 import { SerialQueue } from '../analysis/queue';
 import { baseName, isJsonFile, parseSprsoundAnnotation } from '../audio/annotations';
-import { configuredLoadOptions, loadAudioFile, prepareRecorded } from '../audio/load';
-import { newRecordingId, type AnalysisState, type LoadedRecording } from '../audio/recording';
+import { configuredLoadOptions, loadAudioFile, prepareRecorded } from './recordings/open';
+import { newRecordingId, type AnalysisState, type LoadedRecording } from '../core/recording';
 import type { FinishedRecording } from '../audio/recorder';
 import { getEntry, loadAudio, newHistoryId, type HistoryEntry } from '../storage/history';
 import { deleteSession, listSessions, markStopped, readSessionSamples, sessionsInUse } from '../storage/recordingChunks';
-import { isCancellation } from '../../workers/steps';
+import { isCancellation } from '../core/steps';
 import { analyseHeart, analyseRecording, cancelRunning, classifySpans } from './analysis/jobs';
 import type { ModelsState } from './analysis/useModels';
 import { formatDuration } from './format';
 import type { HistoryState } from './history/useHistory';
+import { EVENT_NAMES } from '../core/labels';
 
 export interface FileProblem {
   id: string;

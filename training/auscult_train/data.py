@@ -27,7 +27,7 @@ from .features import SAMPLE_RATE
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data", "sprsound-2022-train")
-LABELS_JSON = os.path.join(REPO_ROOT, "src", "labels", "labels.json")
+LABELS_JSON = os.path.join(REPO_ROOT, "src", "core", "labels", "labels.json")
 SPLIT_JSON = os.path.join(REPO_ROOT, "training", "splits", "sprsound_split.json")
 CACHE_DIR = os.path.join(REPO_ROOT, "training", "cache")
 

@@ -4,8 +4,8 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, useState } from 'react';
-import type { AnalysedEvent, EventFeatureMap } from '../../../workers/api';
-import type { LoadedRecording } from '../../audio/recording';
+import type { AnalysedEvent, EventFeatureMap } from '../../core/types';
+import type { LoadedRecording } from '../../core/recording';
 import { SPECTROGRAM_COLOR_MAP } from '../timeline/colorMap';
 import { eventFeatureMap } from './jobs';
 

@@ -16,10 +16,10 @@ import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { memo, useEffect, useRef, useState } from 'react';
-import type { AnalysedEvent, ModelCatalog } from '../../../workers/api';
+import type { AnalysedEvent, ModelCatalog } from '../../core/types';
 import { AGREEMENT_TEXT, type Agreement } from '../../analysis/agreement';
 import { CLASS_ABBREVIATIONS } from '../../analysis/classes';
-import { EVENT_CLASSES, eventColor } from '../../labels';
+import { EVENT_CLASSES, eventColor } from '../../core/labels';
 import { PlayIcon } from '../icons';
 import { modelLabel } from './modelNames';
 

@@ -3,7 +3,7 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { LoadedRecording } from '../../audio/recording';
+import type { LoadedRecording } from '../../core/recording';
 import { eventsImply } from '../../analysis/events';
 import { exportName, toCsv, toSprsound } from '../../analysis/exporters';
 import { downloadText } from '../download';

@@ -5,9 +5,9 @@ import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { AnalysisState } from '../../audio/recording';
-import type { HeartAnalysis } from '../../../workers/api';
-import { HEART_CLASSES, heartColor } from '../../labels';
+import type { AnalysisState } from '../../core/recording';
+import type { HeartAnalysis } from '../../core/types';
+import { HEART_CLASSES, heartColor } from '../../core/labels';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 

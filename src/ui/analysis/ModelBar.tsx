@@ -8,7 +8,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import type { InferenceStatus, ModelCatalog } from '../../../workers/api';
+import type { InferenceStatus, ModelCatalog } from '../../core/types';
 
 export interface ModelBarProps {
   catalog?: ModelCatalog;

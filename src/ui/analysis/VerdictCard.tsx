@@ -5,10 +5,10 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { AnalysedEvent, RecordingAnalysis } from '../../../workers/api';
+import type { AnalysedEvent, RecordingAnalysis } from '../../core/types';
 import { eventsImply, supportingEvents } from '../../analysis/events';
 import { normaliseRecordLabel } from '../../analysis/datasetMetrics';
-import { eventColor, recordColor } from '../../labels';
+import { eventColor, recordColor } from '../../core/labels';
 
 export interface VerdictCardProps {
   analysis: RecordingAnalysis;

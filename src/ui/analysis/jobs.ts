@@ -3,10 +3,11 @@
 // re-classification of edited events. A long recording sends its file instead (a Blob is passed by
 // reference), which the worker reads a chunk at a time.
 import * as Comlink from 'comlink';
-import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, CancellableJob, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../../workers/api';
+import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../core/types';
+import type { CancellableJob } from '../../worker/api';
 import { classificationOf } from '../../analysis/classes';
-import { withAnalysisWorker } from '../../audio/analysisClient';
-import type { LoadedRecording } from '../../audio/recording';
+import { withAnalysisWorker } from '../../worker/client';
+import type { LoadedRecording } from '../../core/recording';
 
 function spansOf(events: readonly { start: number; end: number }[]) {
   return events.map((e) => ({ startMs: Math.round(e.start * 1000), endMs: Math.round(e.end * 1000) }));

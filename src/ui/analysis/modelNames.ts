@@ -1,5 +1,5 @@
 // Short, readable model names for the table and the report ("ResNet-18", "VGG-16", "Detector").
-import type { ModelCatalog } from '../../../workers/api';
+import type { ModelCatalog } from '../../core/types';
 
 export function modelLabel(id: string, catalog?: ModelCatalog): string {
   if (id.endsWith('(detector)')) return 'Detector';

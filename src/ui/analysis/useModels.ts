@@ -1,7 +1,7 @@
 // The model choice (ResNet-18, VGG-16 or both), remembered on this device, and which backend
 // inference actually runs on (WebGPU or WASM, with the reason for any fallback).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { InferenceStatus, ModelCatalog } from '../../../workers/api';
+import type { InferenceStatus, ModelCatalog } from '../../core/types';
 import { fetchCatalog, fetchInferenceStatus } from './jobs';
 
 export const MODEL_CHOICE_SETTING = 'auscult.eventModel';

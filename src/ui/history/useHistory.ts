@@ -2,7 +2,7 @@
 // debounced save that follows every analysis and every edit. A failed save (e.g. the quota) is
 // reported once per recording, clearly, and never touches what is already stored.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LoadedRecording } from '../../audio/recording';
+import type { LoadedRecording } from '../../core/recording';
 import { deleteEntry, isQuotaError, listEntries, saveEntry, storageEstimate, type HistoryEntry, type StorageUse } from '../../storage/history';
 
 const SAVE_DELAY_MS = 400;

@@ -13,7 +13,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { memo, useMemo } from 'react';
 import { datasetMetrics, type AnnotatedItem, type TaskResult } from '../../analysis/datasetMetrics';
-import type { LoadedRecording } from '../../audio/recording';
+import type { LoadedRecording } from '../../core/recording';
 
 const f3 = (x: number) => x.toFixed(3);
 const cell = { px: 1, py: 0.5, fontVariantNumeric: 'tabular-nums' } as const;

@@ -3,11 +3,11 @@
 // printed result can be traced to the model files that produced it.
 import Box from '@mui/material/Box';
 import { useEffect, useState } from 'react';
-import type { ModelCatalog, InferenceStatus } from '../../../workers/api';
+import type { ModelCatalog, InferenceStatus } from '../../core/types';
 import { agreement as computeAgreement, AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
 import { supportingEvents } from '../../analysis/events';
-import type { LoadedRecording } from '../../audio/recording';
-import { EVENT_CLASSES } from '../../labels';
+import type { LoadedRecording } from '../../core/recording';
+import { EVENT_CLASSES } from '../../core/labels';
 import { CLASS_ABBREVIATIONS } from '../../analysis/classes';
 import { formatDuration, formatRate } from '../format';
 import { modelLabel } from '../analysis/modelNames';

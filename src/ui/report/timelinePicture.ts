@@ -1,8 +1,8 @@
 // A still picture of the timeline for the printed report: waveform envelope, the events as bars
 // in their class colours, the annotation lane, and a time axis. Drawn from data (peaks, events)
 // rather than captured from the screen, so it prints the same at any zoom or scroll.
-import type { TimedEvent } from '../../../workers/api';
-import { eventColor } from '../../labels';
+import type { TimedEvent } from '../../core/types';
+import { eventColor } from '../../core/labels';
 
 export interface PictureInput {
   peaks: Float32Array;

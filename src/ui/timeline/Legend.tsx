@@ -2,9 +2,9 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { memo } from 'react';
-import type { TimedEvent } from '../../../workers/api';
+import type { TimedEvent } from '../../core/types';
 import { AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
-import { EVENT_CLASSES, HEART_CLASSES, type LabelInfo } from '../../labels';
+import { EVENT_CLASSES, HEART_CLASSES, type LabelInfo } from '../../core/labels';
 import { REGION_FILL_ALPHA, withAlpha } from './regions';
 
 export interface LegendProps {

@@ -9,7 +9,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { LoadedRecording } from '../../audio/recording';
+import type { LoadedRecording } from '../../core/recording';
 import { DownloadIcon } from '../icons';
 import { BreakableName } from '../BreakableName';
 import { downloadWav } from '../download';

@@ -6,10 +6,10 @@
 //   agreement with the predictions;
 // - heart mode: the heart classifier's windows, tiled so they never overlap.
 import type RegionsPlugin from 'wavesurfer.js/plugins/regions';
-import type { AnalysedEvent, TimedEvent } from '../../../workers/api';
+import type { AnalysedEvent, TimedEvent } from '../../core/types';
 import { AGREEMENT_TEXT, type Agreement } from '../../analysis/agreement';
 import { MIN_EVENT_S } from '../../analysis/events';
-import { eventColor, heartColor } from '../../labels';
+import { eventColor, heartColor } from '../../core/labels';
 
 type Regions = InstanceType<typeof RegionsPlugin>;
 type Region = ReturnType<Regions['addRegion']>;

@@ -3,7 +3,7 @@
 // Served from a Blob URL, so nothing leaves the machine and the UI never runs an FFT.
 // The JSON is written straight into bytes, in slices: a 15 s recording is ~1 MB of JSON, and
 // building it as a string would cost a long join plus a UTF-8 encode in `new Blob`.
-import type { PreparedRecording } from '../../../workers/api';
+import type { PreparedRecording } from '../../core/types';
 import { nextTask } from '../scheduling';
 import { spectrogramLevelMap } from './displayScale';
 

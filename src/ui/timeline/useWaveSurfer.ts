@@ -4,7 +4,7 @@ import { startTransition, useEffect, useRef, useState, type RefObject } from 're
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
 import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
-import type { LoadedRecording } from '../../audio/recording';
+import type { LoadedRecording } from '../../core/recording';
 import { SPECTROGRAM_COLOR_MAP } from './colorMap';
 import { robustPeak } from './displayScale';
 import { highlightRegions, LANE_HEIGHT, showRegions, type RegionLayers } from './regions';

@@ -1,5 +1,5 @@
-// The typed contract between the UI thread and the analysis worker (Comlink).
-// Everything heavy — WAV parsing, resampling, spectrograms, ONNX inference — lives behind it.
+// The domain types every layer shares: audio, events, analyses, model catalogue. Imports nothing, so
+// any module (DSP, inference, pipelines, worker, UI, CLI) can name them without pulling code in.
 
 /** Mono audio at a known rate. `samples` buffers are transferred, not copied. */
 export interface AudioClip {
@@ -16,25 +16,6 @@ export interface DecodedAudio extends AudioClip {
   /** What the reader had to repair (e.g. NaN samples replaced by silence). */
   warnings: string[];
 }
-
-import type { SpectrogramData, SpectrogramKind, SpectrogramParams } from '../src/dsp/spectrogram';
-import type { ClassifyResult, EventSpan } from '../src/inference/eventClassifier';
-import type { EventDecisions } from '../src/inference/decision';
-import type { Backend } from '../src/inference/runtime';
-
-export type { Backend, ClassifyResult, EventDecisions, EventSpan };
-
-/** Which backend inference runs on, and why a preferred one was not used. */
-export interface InferenceStatus {
-  backend: Backend | null;
-  preferred: Backend[];
-  notes: string[];
-}
-
-export type { SpectrogramKind };
-export type SpectrogramOptions = SpectrogramParams;
-/** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
-export type Spectrogram = SpectrogramData;
 
 /**
  * A long WAV file, analysed straight from the file a chunk at a time (never decoded whole): what the
@@ -66,57 +47,43 @@ export interface PreparedRecording {
   display: { nFrames: number; nBins: number; sampleRate: number; data: Uint8Array };
 }
 
-export interface PrepareOptions {
-  analysisRate: number;
-  /** Peaks buckets for the waveform. */
-  peakBuckets: number;
+/** An event on the timeline; times in seconds from the start of the recording. */
+export interface TimedEvent {
+  start: number;
+  end: number;
+  /** An event class name from src/labels (e.g. 'Fine Crackle'). */
+  label: string;
+  /** 0..1 */
+  confidence: number;
 }
 
-export type CancellableJob = 'analysis' | 'opening';
+/** An event's extent in milliseconds from the start of the recording (what the models are asked to classify). */
+export interface EventSpan {
+  startMs: number;
+  endMs: number;
+}
 
-/** Progress of preparing a long recording for display (0..1). */
-export type PrepareProgress = (fraction: number) => void;
+/** Where ONNX inference runs. */
+export type Backend = 'webgpu' | 'wasm';
 
-export interface AnalysisWorkerApi {
-  /** Parse WAV bytes with the tolerant reader. Throws an Error named 'AudioInputError' with a clear message. */
-  decodeWav(bytes: ArrayBuffer, maxDurationS: number): Promise<DecodedAudio>;
-  /** Resample, compute peaks and the display spectrogram for already-decoded mono audio. */
-  prepare(clip: AudioClip, options: PrepareOptions): Promise<PreparedRecording>;
-  /**
-   * The same for a long WAV file, read a chunk at a time (bounded memory): peaks, a display
-   * spectrogram of bounded size, and the file itself for playback. Cancelled by `cancel()`.
-   */
-  prepareLongWav(file: Blob, options: PrepareOptions, onProgress?: PrepareProgress): Promise<PreparedRecording>;
-  /** Mono audio as a 16-bit WAV file (a long microphone recording then takes the long-file path). */
-  encodeWav(clip: AudioClip): Promise<Blob>;
-  /**
-   * Stops the running `analyzeRecording` ('analysis') or `prepareLongWav` ('opening') between two
-   * chunks; it rejects with AnalysisCancelled. The two kinds run interleaved and are cancelled apart.
-   */
-  cancel(kind: CancellableJob): Promise<void>;
-  resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
-  spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
-  /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
-  configureInference(backends: Backend[]): Promise<void>;
-  /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
-  classifyEvents(audio: AnalysisAudio, spans: EventSpan[], model: string): Promise<ClassifyResult>;
-  inferenceStatus(): Promise<InferenceStatus>;
-  /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
-  modelCatalog(): Promise<ModelCatalog>;
-  /**
-   * The clinician's analysis of one recording: the detector finds the events and the record verdict,
-   * then the chosen event model(s) classify every event (each class's probability, each model's vote),
-   * and the annotated reference events too when `referenceSpans` is given (for the challenge metrics).
-   * `onProgress` is a Comlink.proxy callback.
-   */
-  analyzeRecording(audio: AnalysisAudio, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
-  /** The model's input spectrogram (`features` output) for the first window of one event. */
-  eventFeatures(audio: AnalysisAudio, span: EventSpan, model: string): Promise<EventFeatureMap>;
-  /**
-   * Heart mode: the heart-sound classifier (per-window and whole-record) and the heart rate, on the
-   * recording at its native rate (the playback WAV), exactly as the model was validated.
-   */
-  analyzeHeart(wav: Blob): Promise<HeartAnalysis>;
+/** Which backend inference runs on, and why a preferred one was not used. */
+export interface InferenceStatus {
+  backend: Backend | null;
+  preferred: Backend[];
+  notes: string[];
+}
+
+/** How one task's answer follows from class probabilities (chosen in training, read from the manifest). */
+export interface DecisionRule {
+  rule: 'argmax' | 'pNormalBelow';
+  /** For 'pNormalBelow': Normal only when P(Normal) reaches this. */
+  threshold?: number;
+  chosenOn?: string;
+}
+
+export interface EventDecisions {
+  task11: DecisionRule;
+  task12: DecisionRule;
 }
 
 export interface AnalyzeOptions {
@@ -255,14 +222,4 @@ export interface HeartAnalysis {
   windows: { start: number; end: number; className: string; confidence: number }[];
   heartRate: { bpm: number; confidence: number } | { bpm: null; reason: string };
   analysedAt: number;
-}
-
-/** An event on the timeline; times in seconds from the start of the recording. */
-export interface TimedEvent {
-  start: number;
-  end: number;
-  /** An event class name from src/labels (e.g. 'Fine Crackle'). */
-  label: string;
-  /** 0..1 */
-  confidence: number;
 }

@@ -1,9 +1,9 @@
 // Model loading for Node: the same manifest and ModelStore as the browser, bytes from disk.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseManifest } from '../src/inference/manifest';
-import { ModelStore } from '../src/inference/modelStore';
-import { configureRuntime } from '../src/inference/runtime';
+import { parseManifest } from './manifest';
+import { ModelStore } from './modelStore';
+import { configureRuntime } from './runtime';
 
 export async function openNodeModelStore(modelsDir: string, wasmThreads = 1): Promise<ModelStore> {
   configureRuntime({ backends: ['wasm'], wasmThreads });

@@ -2,24 +2,15 @@
 // verdict), then the chosen event classifier(s) on every detected event so each event carries every
 // class's probability and each model's vote, then (optionally) the annotated reference events for the
 // challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
-import type {
-  AnalysedEvent,
-  AnalysisProgress,
-  AnalyzeOptions,
-  AudioClip,
-  ModelVote,
-  RecordingAnalysis,
-  ReferenceClassification,
-} from '../../workers/api';
+import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, EventDecisions, EventSpan, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
 import { isAudioSource, sourceAt, type AudioSource } from '../audio/source';
-import { EVENT_NAMES as TABLE, toTableOrder, vote } from '../analysis/classes';
-import { Detector, DETECTOR_TASK, detectorEntry, type DetectionResult } from './detector';
-import { EventClassifier, EVENT_TASK, type ClassifyResult, type EventSpan } from './eventClassifier';
-import type { EventDecisions } from './decision';
-import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
-import type { ModelStore } from './modelStore';
-import type { Backend } from './runtime';
-import { isCancellation, type StepHooks } from '../../workers/steps';
+import { toTableOrder, vote } from '../analysis/classes';
+import { Detector, DETECTOR_TASK, detectorEntry, type DetectionResult } from '../inference/detector';
+import { EventClassifier, EVENT_TASK, type ClassifyResult } from '../inference/eventClassifier';
+import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from '../inference/manifest';
+import type { ModelStore } from '../inference/modelStore';
+import { isCancellation, type StepHooks } from '../core/steps';
+import { EVENT_NAMES as TABLE } from '../core/labels';
 
 /**
  * Merges the detector's events with the classifiers' predictions. The label is the classifiers'

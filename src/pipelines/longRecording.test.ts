@@ -4,17 +4,17 @@
 // cancel that stops it between chunks and leaves the models usable.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openNodeModelStore } from '../../cli/nodeModels';
-import type { AnalysisProgress } from '../../workers/api';
+import { openNodeModelStore } from '../inference/nodeModels';
+import type { AnalysisProgress } from '../core/types';
 import { MAX_READ_BYTES, openWavSource, resampledSource, type ByteSource } from '../audio/source';
 import { readWav } from '../audio/wav';
-import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording } from '../dsp/prepare';
+import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording } from './prepare';
 import { resample } from '../dsp/resample';
 import { quantiseForDisplay, spectrogram } from '../dsp/spectrogram';
 import { longWavBytes } from '../testing/longWav';
 import { REPO_ROOT } from '../testing/data';
-import { isCancellation } from '../../workers/steps';
-import { analyzeRecording } from './recordingAnalysis';
+import { isCancellation } from '../core/steps';
+import { analyzeRecording } from './lung';
 
 /** A Blob that records the size of every read. */
 function watched(blob: Blob): ByteSource & { reads: number[] } {

@@ -1,7 +1,7 @@
 // The one analysis worker of the UI, created on first use and re-created if it dies
 // (e.g. out of memory on a huge file), so one bad file never takes the app down.
 import * as Comlink from 'comlink';
-import type { AnalysisWorkerApi } from '../../workers/api';
+import type { AnalysisWorkerApi } from './api';
 
 interface Connection {
   worker: Worker;

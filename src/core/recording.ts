@@ -1,5 +1,5 @@
 // What the UI keeps for every recording in the list.
-import type { AnalysedEvent, AnalysisProgress, HeartAnalysis, PreparedRecording, RecordingAnalysis, TimedEvent } from '../../workers/api';
+import type { AnalysedEvent, AnalysisProgress, HeartAnalysis, PreparedRecording, RecordingAnalysis, TimedEvent } from './types';
 
 export type RecordingSource = 'file' | 'microphone' | 'recovered';
 

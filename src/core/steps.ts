@@ -1,5 +1,5 @@
-// Progress and cancellation of the worker's long work, shared by DSP and inference (and recognised by
-// the UI), so it lives beside the worker API rather than in either layer. Long work (a 60-minute
+// Progress and cancellation of long work, shared by DSP, inference and the pipelines (and recognised
+// by the UI), so it lives in the core rather than in either layer. Long work (a 60-minute
 // recording) reports progress and can be cancelled between its steps: each step awaits, so a cancel
 // message reaching the worker is seen before the next chunk starts.
 

@@ -1,12 +1,13 @@
 // File → decoded mono audio at its native rate → prepared for the timeline (in the worker).
 // Every failure becomes an AudioInputError with a message a clinician can act on.
 import * as Comlink from 'comlink';
-import type { AudioClip, PreparedRecording, PrepareProgress } from '../../workers/api';
-import { withAnalysisWorker } from './analysisClient';
-import { decodeWithBrowser } from './browserDecode';
-import { AudioInputError, isAudioInputError } from './errors';
-import { containerLabel, sniffAudio, SNIFF_BYTES } from './sniff';
-import { readWavLayout } from './wav';
+import type { AudioClip, PreparedRecording } from '../../core/types';
+import type { PrepareProgress } from '../../worker/api';
+import { withAnalysisWorker } from '../../worker/client';
+import { decodeWithBrowser } from '../../audio/browserDecode';
+import { AudioInputError, isAudioInputError } from '../../audio/errors';
+import { containerLabel, sniffAudio, SNIFF_BYTES } from '../../audio/sniff';
+import { readWavLayout } from '../../audio/wav';
 
 export interface LoadOptions {
   /** Longer recordings are refused. */

@@ -4,18 +4,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openNodeModelStore } from '../../cli/nodeModels';
-import type { AnalysisProgress } from '../../workers/api';
+import { openNodeModelStore } from '../inference/nodeModels';
+import type { AnalysisProgress } from '../core/types';
 import { parseSprsoundAnnotation } from '../audio/annotations';
 import { readWav } from '../audio/wav';
-import { EVENT_CLASSES } from '../labels';
+import { EVENT_CLASSES } from '../core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
-import { decideClass } from './decision';
-import { DETECTOR_TASK } from './detector';
-import { EVENT_TASK } from './eventClassifier';
-import { eventFeatures } from './eventFeatures';
-import { modelsForTask } from './manifest';
-import { analyzeRecording, mergeEvents } from './recordingAnalysis';
+import { decideClass } from '../inference/decision';
+import { DETECTOR_TASK } from '../inference/detector';
+import { EVENT_TASK } from '../inference/eventClassifier';
+import { eventFeatures } from '../inference/eventFeatures';
+import { modelsForTask } from '../inference/manifest';
+import { analyzeRecording, mergeEvents } from './lung';
 
 const BASE = '41251473_2.7_1_p1_2489';
 

@@ -2,10 +2,16 @@
 // recording is prepared from its file a chunk at a time instead, with a display of bounded size.
 import { resampledSource, type AudioSource } from '../audio/source';
 import { encodeWav } from '../audio/wav';
-import { throwIfCancelled, type StepHooks } from '../../workers/steps';
-import { resample } from './resample';
-import { frameCount, quantiseForDisplay, spectrogram, type SpectrogramData } from './spectrogram';
-import type { AudioClip, PreparedRecording, PrepareOptions } from '../../workers/api';
+import { throwIfCancelled, type StepHooks } from '../core/steps';
+import { resample } from '../dsp/resample';
+import { frameCount, quantiseForDisplay, spectrogram, type SpectrogramData } from '../dsp/spectrogram';
+import type { AudioClip, PreparedRecording } from '../core/types';
+
+export interface PrepareOptions {
+  analysisRate: number;
+  /** Peaks buckets for the waveform. */
+  peakBuckets: number;
+}
 
 /** Display spectrogram: 32 ms windows, 8 ms hop at 8 kHz — fine enough for crackles. */
 export const DISPLAY_N_FFT = 256;

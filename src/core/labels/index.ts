@@ -41,3 +41,12 @@ export function toChallengeEventName(name: string): string {
 export function fromAnyEventName(name: string): string | undefined {
   return EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.name;
 }
+
+/** The names the record verdict and the challenge tasks use beside the class table. */
+export const NORMAL = 'Normal';
+export const POOR_QUALITY = 'Poor Quality';
+/** Task 1-1 / 2-1: any class other than Normal (and Poor Quality, for records). */
+export const ADVENTITIOUS = 'Adventitious';
+
+/** Event class names in label-table order: the order of every `probs` array the app keeps. */
+export const EVENT_NAMES: readonly string[] = EVENT_CLASSES.map((c) => c.name);

@@ -1,0 +1,58 @@
+// The typed contract between the UI thread and the analysis worker (Comlink).
+// Everything heavy — WAV parsing, resampling, spectrograms, ONNX inference — lives behind it.
+import type { AnalysisAudio, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, DecodedAudio, EventFeatureMap, EventSpan, HeartAnalysis, InferenceStatus, ModelCatalog, PreparedRecording, RecordingAnalysis } from '../core/types';
+import type { SpectrogramData, SpectrogramKind, SpectrogramParams } from '../dsp/spectrogram';
+import type { ClassifyResult } from '../inference/eventClassifier';
+import type { PrepareOptions } from '../pipelines/prepare';
+
+export type { SpectrogramKind };
+export type SpectrogramOptions = SpectrogramParams;
+/** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
+export type Spectrogram = SpectrogramData;
+
+export type CancellableJob = 'analysis' | 'opening';
+
+/** Progress of preparing a long recording for display (0..1). */
+export type PrepareProgress = (fraction: number) => void;
+
+export interface AnalysisWorkerApi {
+  /** Parse WAV bytes with the tolerant reader. Throws an Error named 'AudioInputError' with a clear message. */
+  decodeWav(bytes: ArrayBuffer, maxDurationS: number): Promise<DecodedAudio>;
+  /** Resample, compute peaks and the display spectrogram for already-decoded mono audio. */
+  prepare(clip: AudioClip, options: PrepareOptions): Promise<PreparedRecording>;
+  /**
+   * The same for a long WAV file, read a chunk at a time (bounded memory): peaks, a display
+   * spectrogram of bounded size, and the file itself for playback. Cancelled by `cancel()`.
+   */
+  prepareLongWav(file: Blob, options: PrepareOptions, onProgress?: PrepareProgress): Promise<PreparedRecording>;
+  /** Mono audio as a 16-bit WAV file (a long microphone recording then takes the long-file path). */
+  encodeWav(clip: AudioClip): Promise<Blob>;
+  /**
+   * Stops the running `analyzeRecording` ('analysis') or `prepareLongWav` ('opening') between two
+   * chunks; it rejects with AnalysisCancelled. The two kinds run interleaved and are cancelled apart.
+   */
+  cancel(kind: CancellableJob): Promise<void>;
+  resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
+  spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
+  /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
+  configureInference(backends: Backend[]): Promise<void>;
+  /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
+  classifyEvents(audio: AnalysisAudio, spans: EventSpan[], model: string): Promise<ClassifyResult>;
+  inferenceStatus(): Promise<InferenceStatus>;
+  /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
+  modelCatalog(): Promise<ModelCatalog>;
+  /**
+   * The clinician's analysis of one recording: the detector finds the events and the record verdict,
+   * then the chosen event model(s) classify every event (each class's probability, each model's vote),
+   * and the annotated reference events too when `referenceSpans` is given (for the challenge metrics).
+   * `onProgress` is a Comlink.proxy callback.
+   */
+  analyzeRecording(audio: AnalysisAudio, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
+  /** The model's input spectrogram (`features` output) for the first window of one event. */
+  eventFeatures(audio: AnalysisAudio, span: EventSpan, model: string): Promise<EventFeatureMap>;
+  /**
+   * Heart mode: the heart-sound classifier (per-window and whole-record) and the heart rate, on the
+   * recording at its native rate (the playback WAV), exactly as the model was validated.
+   */
+  analyzeHeart(wav: Blob): Promise<HeartAnalysis>;
+}
