@@ -23,7 +23,8 @@ import { RecordingList } from './RecordingList';
 import { ReportView } from './report/ReportView';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { TopBar } from './TopBar';
-import { useNotices, useRecordings } from './useRecordings';
+import { useNotices } from './useNotices';
+import { useRecordings } from './useRecordings';
 import { Workspace } from './Workspace';
 
 const ACCEPT = '.wav,.wave,.flac,.mp3,.ogg,.oga,.opus,.m4a,.mp4,.aac,.webm,.json,audio/*';

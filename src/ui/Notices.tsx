@@ -5,7 +5,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import { useEffect, useState } from 'react';
 import type { PwaStatus } from '../pwa/usePwaStatus';
-import type { Notice } from './useRecordings';
+import type { Notice } from './recordings/notices';
 
 const OFFLINE_READY_MS = 8000;
 

@@ -14,7 +14,7 @@ import { BreakableName } from './BreakableName';
 import { downloadWav } from './download';
 import { formatChannels, formatDuration, formatRate } from './format';
 import { CloseIcon, DownloadIcon } from './icons';
-import type { FileProblem } from './useRecordings';
+import type { FileProblem } from './recordings/notices';
 
 export interface RecordingListProps {
   recordings: readonly LoadedRecording[];
