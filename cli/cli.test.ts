@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeWav, readWav } from '../src/audio/wav';
 import { resample } from '../src/dsp/resample';
 import { EVENT_CLASSES } from '../src/core/labels';
-import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { DATA, REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { describeWithData } from '../src/testing/withData';
 import { safeOutputPath } from './output';
 
 function runCli(args: string[]) {
@@ -46,7 +47,7 @@ function makeEventFolder(): { dir: string; names: string[] } {
   return { dir, names };
 }
 
-describe('cli classify --task 11|12', () => {
+describeWithData('cli classify --task 11|12', [DATA.models, DATA.sprsoundOriginalWav, DATA.sprsoundJson], () => {
   const { dir, names } = makeEventFolder();
 
   it('labels every readable clip, reports the bad one and exits 2', () => {

@@ -1,14 +1,15 @@
 // `auscult heart` as a user runs it: a child process on the 8 original heart-sound WAVs (with LIST
 // chunks, 44.1 kHz and 4 kHz) plus one garbage file.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { HEART_CLASSES } from '../src/core/labels';
-import { DATA_DIR, REPO_ROOT } from '../src/testing/data';
+import { DATA, REPO_ROOT } from '../src/testing/data';
+import { describeWithData } from '../src/testing/withData';
 
-const ORIGINAL_WAV = path.join(DATA_DIR, 'heartbeat-sounds-original-wav');
+const ORIGINAL_WAV = DATA.heartOriginalWav.path;
 
 function runCli(args: string[]) {
   return spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'cli/main.ts'), ...args], {
@@ -18,7 +19,7 @@ function runCli(args: string[]) {
   });
 }
 
-describe.skipIf(!existsSync(ORIGINAL_WAV))('cli heart', () => {
+describeWithData('cli heart', [DATA.models, DATA.heartOriginalWav], () => {
   it('classifies every readable recording, reports the garbage file and exits 2', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'auscult-heart-'));
     const names = readdirSync(ORIGINAL_WAV).filter((n) => n.endsWith('.wav')).sort();

@@ -1,21 +1,35 @@
 // Shared e2e helpers: where the real data lives, synthetic drops, and UI-thread measurements.
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { DATA, MissingDataError, missingData, missingDataMessage, skippingMissingData, type DataNeed } from '../src/testing/data';
 import { writeLongWav } from '../src/testing/longWav';
 
-/** The SPRSound 2022 training folder (holds original-wav/ and json/); override with AUSCULT_DATA. */
-export const DATA_DIR = resolve(process.env.AUSCULT_DATA ?? '../shared/data/sprsound-2022-train');
+/** The SPRSound 2022 training folder (holds original-wav/ and json/), under AUSCULT_DATA (../shared/data). */
+export const DATA_DIR = DATA.sprsound.path;
 export const ARTIFACTS = resolve('e2e-artifacts');
+
+/**
+ * The need's path when it is on disk. Missing, the test fails with what is missing, where it was
+ * looked for and where it comes from (src/testing/data.ts); under AUSCULT_SKIP_MISSING_DATA=1 a
+ * test whose outside data is missing is skipped with that message instead.
+ */
+export function needData(need: DataNeed): string {
+  if (missingData(need).length === 0) return need.path;
+  const message = missingDataMessage(need);
+  if (skippingMissingData() && !need.committed) test.skip(true, message);
+  throw new MissingDataError(message);
+}
 
 /** 15.36 s, the longest of the published WAVs (with the malformed block_align = 4 header). */
 export const LONG_WAV = 'original-wav/41012107_7.9_0_p4_708.wav';
 /** 9.2 s, annotated with wheezes and normal breaths. */
 export const WHEEZE_WAV = 'original-wav/41251473_2.7_1_p1_2489.wav';
 
+/** A file of the SPRSound folder, e.g. `original-wav/<name>.wav` or `json/<name>.json`. */
 export function dataPath(rel: string): string {
-  return resolve(DATA_DIR, rel);
+  return needData({ ...DATA.sprsound, path: resolve(DATA_DIR, rel), what: `SPRSound file ${rel}` });
 }
 
 /**
@@ -206,8 +220,18 @@ export async function traceUiThread(page: Page, work: () => Promise<void>): Prom
   };
 }
 
-/** PASCAL heart sounds (FLAC at 44.1 kHz and 4 kHz); override with AUSCULT_HEART_DATA. */
-export const HEART_DIR = resolve(process.env.AUSCULT_HEART_DATA ?? '../shared/data/heartbeat-sounds');
+/** PASCAL heart sounds (FLAC at 44.1 kHz and 4 kHz), under AUSCULT_DATA (../shared/data). */
+export const HEART_DIR = DATA.heartbeatSounds.path;
+
+/** A PASCAL FLAC file, e.g. `normal/<name>.flac`. */
+export function heartPath(rel: string): string {
+  return needData({ ...DATA.heartbeatSounds, path: resolve(HEART_DIR, rel), what: `PASCAL heart-sound file ${rel}` });
+}
+
+/** One of the 8 PASCAL WAV files as published (with LIST chunks). */
+export function heartWavPath(name: string): string {
+  return needData({ ...DATA.heartOriginalWav, path: resolve(DATA.heartOriginalWav.path, name), what: `PASCAL heart-sound WAV ${name}` });
+}
 
 /** Rate, channels and frames from a FLAC STREAMINFO block: the ground truth for browser-decoded files. */
 export function flacInfo(path: string): { rate: number; channels: number; frames: number } {
@@ -228,6 +252,8 @@ export function longFile(copy = ''): string {
   const dir = join(tmpdir(), 'auscult-e2e');
   const file = join(dir, `long-10min-48k${copy}.wav`);
   if (!existsSync(file)) {
+    // Made of the SPRSound original WAVs.
+    needData(DATA.sprsoundOriginalWav);
     mkdirSync(dir, { recursive: true });
     writeLongWav(file, 10 * 60, 48000);
   }

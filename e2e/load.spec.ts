@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { ARTIFACTS, dataPath, dispatchDrop, dropFiles, expectTimelineDrawn, fileFromDisk, flacInfo, HEART_DIR, LONG_WAV, longTasksSince, now, observeLongTasks, shownDuration, stageDrop, traceUiThread, waitForTimelineQuietly, wavFrames, WHEEZE_WAV } from './helpers';
+import { ARTIFACTS, dataPath, dispatchDrop, dropFiles, expectTimelineDrawn, fileFromDisk, flacInfo, heartPath, LONG_WAV, longTasksSince, now, observeLongTasks, shownDuration, stageDrop, traceUiThread, waitForTimelineQuietly, wavFrames, WHEEZE_WAV } from './helpers';
 
 /** A task longer than this delays input and painting perceptibly (the Long Tasks API's threshold). */
 const UI_TASK_BUDGET_MS = 50;
@@ -116,7 +115,7 @@ for (const [label, rel] of [
   ['44.1 kHz', 'artifact/artifact__201012172012.flac'],
 ] as const) {
   test(`a FLAC file is decoded by the browser at its native rate (${label})`, async ({ page }) => {
-    const path = resolve(HEART_DIR, rel);
+    const path = heartPath(rel);
     const info = flacInfo(path);
     await page.goto('/');
     await dropFiles(page, [fileFromDisk(path, 'audio/flac')]);

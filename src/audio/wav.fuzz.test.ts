@@ -3,8 +3,9 @@
 // CI runs FUZZ_CASES (default 10,000) cases; `FUZZ_CASES=200000 npx vitest run src/audio/wav.fuzz` runs longer.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { DATA_DIR, SPRSOUND_DIR } from '../testing/data';
+import { expect, it } from 'vitest';
+import { DATA } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { AudioInputError } from './errors';
 import { encodeWav, readWav } from './wav';
 
@@ -28,7 +29,7 @@ function rng(seed: number) {
 
 function seeds(): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const dirs = [path.join(SPRSOUND_DIR, 'original-wav'), path.join(DATA_DIR, 'heartbeat-sounds-original-wav')];
+  const dirs = [DATA.sprsoundOriginalWav.path, DATA.heartOriginalWav.path];
   for (const dir of dirs) {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.wav'))) {
       const bytes = readFileSync(path.join(dir, f));
@@ -108,7 +109,7 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
-describe(`WAV reader fuzz (${CASES} cases, seed ${SEED})`, () => {
+describeWithData(`WAV reader fuzz (${CASES} cases, seed ${SEED})`, [DATA.sprsoundOriginalWav, DATA.heartOriginalWav], () => {
   it('decodes or throws AudioInputError, quickly, for every mutated file', () => {
     const base = seeds();
     const r = rng(SEED);

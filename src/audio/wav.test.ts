@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPRSOUND_DIR, REPO_ROOT } from '../testing/data';
+import { DATA, REPO_ROOT } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { AudioInputError } from './errors';
 import { encodeWav, readWav, type WavEncoding } from './wav';
 
@@ -178,8 +179,8 @@ describe('readWav formats', () => {
   });
 });
 
-describe('readWav on the published SPRSound files', () => {
-  const dir = path.join(SPRSOUND_DIR, 'original-wav');
+describeWithData('readWav on the published SPRSound files', [DATA.sprsoundOriginalWav], () => {
+  const dir = DATA.sprsoundOriginalWav.path;
   const files = readdirSync(dir).filter((f) => f.endsWith('.wav'));
 
   it('has the 20 original recordings', () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
-import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { DATA, REPO_ROOT } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { interpolatedSpan, resample, resampledLength, resampleSpan } from './resample';
 import { spectrogram } from './spectrogram';
 
@@ -74,7 +75,7 @@ describe('resample', () => {
   });
 });
 
-describe('spectrogram against numpy', () => {
+describeWithData('spectrogram against numpy', [DATA.sprsoundOriginalWav], () => {
   const golden = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test-fixtures/golden/dsp.json'), 'utf8')).spectrogram as {
     source: string;
     offset: number;
@@ -86,7 +87,7 @@ describe('spectrogram against numpy', () => {
     stft: number[];
     logstft: number[];
   };
-  const bytes = readFileSync(path.join(SPRSOUND_DIR, 'original-wav', golden.source));
+  const bytes = readFileSync(path.join(DATA.sprsoundOriginalWav.path, golden.source));
   const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const excerpt = wav.samples.slice(golden.offset, golden.offset + golden.length);
 

@@ -1,13 +1,14 @@
 // The heart ONNX model in onnxruntime-web (Node) through the app's own path (readWav → resample.ts →
 // 3 s windows → ONNX → mean), against PyTorch's probabilities for the same real recordings
 // (test-fixtures/golden/heart-model.json, written by training/auscult_train/heart_export.py).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
 import { HEART_CLASSES } from '../core/labels';
-import { DATA_DIR, REPO_ROOT } from '../testing/data';
+import { DATA, MODELS_DIR, REPO_ROOT } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { HeartClassifier, heartModel, heartWindows } from './heartClassifier';
 
 interface GoldenRecording {
@@ -21,7 +22,7 @@ const golden = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test-fixtures/golde
   tolerance: number;
   recordings: GoldenRecording[];
 };
-const ORIGINAL_WAV = path.join(DATA_DIR, 'heartbeat-sounds-original-wav');
+const ORIGINAL_WAV = DATA.heartOriginalWav.path;
 
 function load(file: string) {
   const bytes = readFileSync(path.join(ORIGINAL_WAV, file));
@@ -49,8 +50,8 @@ describe('heartWindows (the input policy, twin of heart_data.window_spans)', () 
   });
 });
 
-describe.skipIf(!existsSync(ORIGINAL_WAV))('heart classifier (real ONNX in onnxruntime-web, Node)', async () => {
-  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+describeWithData('heart classifier (real ONNX in onnxruntime-web, Node)', [DATA.models, DATA.heartOriginalWav], async () => {
+  const store = await openNodeModelStore(MODELS_DIR);
   const classifier = new HeartClassifier(store);
 
   it('the manifest has the heart model with the labels.json classes', () => {
