@@ -10,13 +10,13 @@ import argparse
 import json
 import os
 import re
-import statistics
-import time
 
 import torch
 
 from .data import CLIP, REPO_ROOT
+from .features import EVENT_FEATURES
 from .models import Classifier, ExportModel
+from .timing import median_ms
 
 MANIFEST = os.path.join(REPO_ROOT, "public", "models", "manifest.json")
 BATCH = 16
@@ -29,18 +29,8 @@ def model_from_entry(entry):
         m = re.search(r"width\s*([0-9.]+)", entry.get("architecture", ""))
         width = float(m.group(1)) if m else 0.25
     feature = entry["feature"]
-    clf = Classifier(arch, feature["type"], feature.get("fMin"), feature.get("fMax"), width, len(entry["classes"]))
+    clf = Classifier(EVENT_FEATURES, arch, width, len(entry["classes"]), fmin=feature.get("fMin"), fmax=feature.get("fMax"))
     return ExportModel(clf).eval()
-
-
-def median_ms(fn, reps):
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main():
@@ -62,8 +52,8 @@ def main():
             many = torch.randn(BATCH, CLIP) * 0.1
             out[entry["id"]] = {
                 "threads": args.threads,
-                "batch1Ms": median_ms(lambda: model(one), args.reps),
-                "perEventBatchedMs": median_ms(lambda: model(many), max(3, args.reps // 4)) / BATCH,
+                "batch1Ms": median_ms(lambda: model(one), args.reps, warmup=1),
+                "perEventBatchedMs": median_ms(lambda: model(many), max(3, args.reps // 4), warmup=1) / BATCH,
             }
     print(json.dumps(out))
 

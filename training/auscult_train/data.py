@@ -1,6 +1,6 @@
 """SPRSound reading, event extraction, the input-length policy and the patient split.
 
-Data layout (``--data``, default ``../shared/data/sprsound-2022-train`` from the repo root):
+Data layout (``--data``, default ``$AUSCULT_DATA/sprsound-2022-train``, see datasets.py):
 ``audio/<base>.flac`` (mono, 8 kHz, 16-bit) and ``json/<base>.json`` with
 ``{"record_annotation" | "recording_annotation": ..., "event_annotation": [{"start", "end", "type"}]}``
 (start/end in ms, as strings or ints). ``<base>`` = ``patientId_age_gender_location_recordingNo``.
@@ -23,14 +23,14 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from .features import SAMPLE_RATE
+from .datasets import REPO_ROOT, SPRSOUND
 
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data", "sprsound-2022-train")
+DEFAULT_DATA = SPRSOUND.path
 LABELS_JSON = os.path.join(REPO_ROOT, "src", "core", "labels", "labels.json")
 SPLIT_JSON = os.path.join(REPO_ROOT, "training", "splits", "sprsound_split.json")
 CACHE_DIR = os.path.join(REPO_ROOT, "training", "cache")
 
+SAMPLE_RATE = 8000    # Hz, every SPRSound recording
 CLIP = 20000          # model input length in samples (2.5 s at 8 kHz)
 WINDOW_HOP = 10000    # hop between windows of an event longer than CLIP
 SPLIT_SEED = 20220    # fixed seed of the patient split
@@ -106,10 +106,10 @@ class SPRSound:
     """All recordings of one SPRSound folder, decoded once into a cache (one int16 .npy)."""
 
     def __init__(self, data_dir=DEFAULT_DATA, cache_dir=CACHE_DIR):
-        self.data_dir = os.path.abspath(data_dir)
+        self.data_dir = SPRSOUND.require(data_dir)
         bases = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(self.data_dir, "json", "*.json")))
         if not bases:
-            raise FileNotFoundError(f"no json/*.json under {self.data_dir}")
+            raise FileNotFoundError(f"{SPRSOUND.name}: no json/*.json under {self.data_dir}")
         self.bases = bases
         self._bi = {b: i for i, b in enumerate(bases)}
         self.records, self.events = {}, {}
@@ -213,6 +213,13 @@ def make_split(ds, seed=SPLIT_SEED):
             "strata": {k: len(v) for k, v in sorted(strata.items())}, **split}
 
 
+def split_file_text(ds, seed=SPLIT_SEED):
+    """The split file's exact text (``--write-split`` writes it; the tests compare it with the committed one)."""
+    split = make_split(ds, seed)
+    split["summary"] = split_summary(ds, split)
+    return json.dumps(split, indent=1)
+
+
 def load_split(path=SPLIT_JSON):
     with open(path) as f:
         return json.load(f)
@@ -239,11 +246,9 @@ def main():
     args = ap.parse_args()
     ds = SPRSound(args.data)
     if args.write_split:
-        split = make_split(ds, args.seed)
-        split["summary"] = split_summary(ds, split)
         os.makedirs(os.path.dirname(SPLIT_JSON), exist_ok=True)
         with open(SPLIT_JSON, "w") as f:
-            json.dump(split, f, indent=1)
+            f.write(split_file_text(ds, args.seed))
     print(json.dumps(split_summary(ds, load_split()), indent=1))
 
 

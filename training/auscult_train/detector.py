@@ -1,10 +1,11 @@
 """Sound-event detector over whole recordings: frame activity + frame classes + record class.
 
     waveform [1, N] float32 at 8 kHz (N dynamic)
-      -> Features (the one feature definition, features.py): log-STFT 60-2000 Hz, 8 ms hop  [1, 1, 63, T]
+      -> features.Features(DETECTOR_FEATURES): log-STFT 60-2000 Hz, 8 ms hop              [1, 1, 63, T]
       -> frequency bins as channels: Conv1d(63->64, k4, stride 2) + BN + ReLU,
          Conv1d(64->64, k4, stride 2) + BN + ReLU, Conv1x1 -> H + BN + ReLU               [1, H, T/4]
-      -> residual dilated temporal convs (kernel 3, dilations 1, 2, 4, 8, 16, 32; ~4 s receptive field)
+      -> residual dilated temporal convs (kernel 3; the shipped model: dilations 1, 2, 4, 8, 16, 32,
+         1, 2, 4, 8, receptive field ~5 s)
       -> heads: ``activity``   [1, T/4]     sigmoid, P(frame lies inside an annotated event)
                 ``classProbs`` [1, T/4, 7]  softmax over the event classes (labels.json order)
                 ``recordProbs`` [1, 5]      softmax over the record classes, attention pooling over time
@@ -32,16 +33,14 @@ import torch
 from torch import nn
 
 from . import data
-from .features import HOP, N_FFT, NORM_EPS, Features
+from .features import DETECTOR_FEATURES, Features, num_frames, strip_feature_constants
 
-FEATURE = "logstft"
-FMIN, FMAX = 60.0, 2000.0
 POOL = 4                               # STFT frames per output frame
-FRAME_HOP_SAMPLES = HOP * POOL         # 256 samples
+FRAME_HOP_SAMPLES = DETECTOR_FEATURES.hop * POOL                # 256 samples
 FRAME_HOP_MS = FRAME_HOP_SAMPLES * 1000 // data.SAMPLE_RATE     # 32
 FRAME_OFFSET_MS = 12                   # output frame i spans [32 i + 12, 32 i + 44) ms
 FRAME_CENTRE_MS = FRAME_OFFSET_MS + FRAME_HOP_MS // 2           # 28
-MIN_SAMPLES = N_FFT + (POOL - 1) * HOP  # 448: at least one output frame
+MIN_SAMPLES = DETECTOR_FEATURES.n_fft + (POOL - 1) * DETECTOR_FEATURES.hop   # 448: at least one output frame
 
 EVENT_CLASSES = list(data.CLASSES)
 
@@ -62,25 +61,8 @@ EVENT_GROUPS = load_event_groups()
 NORMAL, POOR_QUALITY = "Normal", "Poor Quality"
 
 
-class StableFeatures(Features):
-    """features.Features with the per-clip mean/std taken in two stages (over F, then over T).
-
-    Mathematically the same function (a mean of equal-sized group means is the overall mean), but
-    onnxruntime-web's ReduceMean over one large axis set accumulates float32 error: for a 15 s
-    recording (63 x 1917 values) the one-stage graph differs from PyTorch by 1.5e-3 on the features
-    (and ~3e-3 on the outputs); two stages bring that to ~1e-5. Same parameters, bins and describe().
-    """
-
-    def forward(self, waveform):
-        return normalise(self.spectrum(waveform))
-
-    def describe(self):
-        return {**super().describe(), "normalisation": "per-clip mean/std (mean over frequency, then over time)"}
-
-
 def num_output_frames(n_samples):
-    t = (n_samples - N_FFT) // HOP + 1
-    return max(0, t // POOL)
+    return max(0, num_frames(n_samples, DETECTOR_FEATURES) // POOL)
 
 
 def frame_span_ms(i):
@@ -103,13 +85,13 @@ class Detector(nn.Module):
     """waveform [B, N] -> (activity logits [B, T'], class logits [B, 7, T'], record logits [B, 5])."""
 
     def __init__(self, channels=(64, 64), hidden=48, dilations=(1, 2, 4, 8, 16, 32), dropout=0.1,
-                 feature=FEATURE, fmin=FMIN, fmax=FMAX, n_event=None, n_record=None):
+                 n_event=None, n_record=None):
         super().__init__()
         n_event = n_event or len(EVENT_CLASSES)
         n_record = n_record or len(RECORD_CLASSES)
         self.config = dict(channels=list(channels), hidden=hidden, dilations=list(dilations), dropout=dropout,
-                           feature=feature, fmin=fmin, fmax=fmax, n_event=n_event, n_record=n_record)
-        self.features = StableFeatures(feature, fmin, fmax)
+                           n_event=n_event, n_record=n_record)
+        self.features = Features(DETECTOR_FEATURES)
         c1, c2 = channels
         # frequency bins as channels; two stride-2 convs (kernel 4, padding 1: T -> floor(T / 2)) take
         # the 8 ms STFT frames to 32 ms frames; output frame i is centred on STFT frames 4i .. 4i+3.
@@ -140,6 +122,15 @@ class Detector(nn.Module):
         return self.heads(self.trunk(self.features(waveform)))
 
 
+def load_detector(path):
+    """(Detector in eval mode, checkpoint dict) from a train_detector.py checkpoint."""
+    ckpt = torch.load(path, map_location="cpu")
+    det = Detector(**strip_feature_constants(ckpt["config"], DETECTOR_FEATURES, band=True))
+    det.load_state_dict(ckpt["state_dict"])
+    det.eval()
+    return det, ckpt
+
+
 class ExportDetector(nn.Module):
     """waveform [1, N] -> activity [1, T'], classProbs [1, T', 7], recordProbs [1, 5]."""
 
@@ -152,31 +143,6 @@ class ExportDetector(nn.Module):
     def forward(self, waveform):
         act, cls, rec = self.det(waveform)
         return torch.sigmoid(act), torch.softmax(cls, dim=1).transpose(1, 2), torch.softmax(rec, dim=1)
-
-
-# ------------------------------------------------------------------------ cached spectrograms (training)
-# Features.forward = normalise(log_power(waveform)), split in two so that training can cache the
-# expensive STFT of every recording once and normalise each random crop on the fly (exactly what
-# the graph does to the crop). tests/test_detector_smoke.py checks the split against Features.
-
-@torch.no_grad()
-def log_power(features, waveform):
-    """[B, N] -> un-normalised log power [B, F, T] (Features.forward before the per-clip normalisation)."""
-    return features.spectrum(waveform)
-
-
-def normalise(spec):
-    """[B, F, T] -> [B, 1, F, T], per-item mean/std over F and T (as Features.forward), the means
-    taken over F first, then over T (see StableFeatures)."""
-    spec = spec.unsqueeze(1)
-    mean = spec.mean(dim=2, keepdim=True).mean(dim=3, keepdim=True)
-    centred = spec - mean
-    std = torch.sqrt((centred * centred).mean(dim=2, keepdim=True).mean(dim=3, keepdim=True))
-    return centred / (std + NORM_EPS)
-
-
-def count_params(module):
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
 # ------------------------------------------------------------------------ targets

@@ -9,22 +9,23 @@
   head's P(Poor Quality) >= t, t chosen on val) are compared on VAL by the Task 2-2 Score; the better
   one is kept, then everything is reported once on TEST patients.
 * Event types: the detector's own frame classes vs re-classifying every detected event with
-  helper-1's event classifiers (--event-ckpt, mean of their probabilities), compared on VAL
+  the event classifiers (--event-ckpt, mean of their probabilities), compared on VAL
   (class-aware event F1, type accuracy, Task 2-2 Score of the rules verdict).
 """
 import argparse
 import itertools
 import json
-import os
 import time
 
 import numpy as np
 import torch
 
 from . import data, event_metrics
-from .detector import (EVENT_CLASSES, POOR_QUALITY, RECORD_CLASSES, Detector, ExportDetector, count_params,
-                       normalise, predict_recording)
+from .detector import EVENT_CLASSES, POOR_QUALITY, RECORD_CLASSES, ExportDetector, load_detector, predict_recording
+from .features import EVENT_FEATURES
+from .models import count_params, load_classifier
 from .postprocess import DEFAULT_PARAMS, detect_events, record_verdict
+from .timing import median_ms
 
 GRID = {
     "threshold": [0.4, 0.5, 0.6, 0.7, 0.8],
@@ -34,14 +35,6 @@ GRID = {
     "minDurationMs": [0, 150, 250, 400, 550],
 }
 PQ_THRESHOLDS = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
-
-
-def load_detector(path):
-    ckpt = torch.load(path, map_location="cpu")
-    det = Detector(**ckpt["config"])
-    det.load_state_dict(ckpt["state_dict"])
-    det.eval()
-    return det, ckpt
 
 
 def split_bases(ds, split_name, split=None):
@@ -111,7 +104,7 @@ def predict_split_cached(det, cache, bases, batch=16):
     for t, group in by_len.items():
         for i in range(0, len(group), batch):
             g = group[i:i + batch]
-            feats = normalise(torch.from_numpy(np.stack([cache.spec(b) for b in g]).astype(np.float32)))
+            feats = det.features.normalise(torch.from_numpy(np.stack([cache.spec(b) for b in g]).astype(np.float32)))
             a, c, r = det.heads(det.trunk(feats))
             a, c, r = torch.sigmoid(a), torch.softmax(c, 1).transpose(1, 2), torch.softmax(r, 1)
             for k, b in enumerate(g):
@@ -168,11 +161,10 @@ def tune_verdict(ds, preds, params, retype=None):
 # ------------------------------------------------------------------ event classifiers
 
 class EventReclassifier:
-    """Re-types detected events with helper-1's event classifiers (mean of the members' probs)."""
+    """Re-types detected events with the event classifiers (mean of the members' probs)."""
 
     def __init__(self, ckpt_paths, ds):
-        from .evaluate import load_checkpoint
-        self.models = [load_checkpoint(p)[0] for p in ckpt_paths]
+        self.models = [load_classifier(p, EVENT_FEATURES)[0] for p in ckpt_paths]
         self.ds = ds
         self.cache = {}
 
@@ -206,22 +198,16 @@ class EventReclassifier:
 
 @torch.no_grad()
 def cpu_ms_per_recording(det, seconds=15.0, reps=20):
+    """Median PyTorch ms for one 15 s recording (the manifest's pytorchCpuMsPer15s)."""
     model = ExportDetector(det).eval()
     x = torch.randn(1, int(seconds * data.SAMPLE_RATE)) * 0.05
-    for _ in range(3):
-        model(x)
-    ts = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        model(x)
-        ts.append((time.perf_counter() - t) * 1000)
-    return {"msPer15s": round(float(np.median(ts)), 2), "threads": torch.get_num_threads()}
+    return {"msPer15s": round(median_ms(lambda: model(x), reps), 2), "threads": torch.get_num_threads()}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--event-ckpt", action="append", default=[], help="helper-1 event classifier checkpoints")
+    ap.add_argument("--event-ckpt", action="append", default=[], help="event classifier checkpoints (train.py)")
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=2)

@@ -16,15 +16,8 @@ import numpy as np
 import torch
 
 from . import data, metrics
-from .models import Classifier
-
-
-def load_checkpoint(path):
-    ckpt = torch.load(path, map_location="cpu")
-    model = Classifier(**ckpt["config"])
-    model.load_state_dict(ckpt["state_dict"])
-    model.eval()
-    return model, ckpt
+from .features import EVENT_FEATURES
+from .models import load_classifier
 
 
 def event_inputs(ds, events):
@@ -67,7 +60,7 @@ def evaluate(ckpts, split_name="test", data_dir=data.DEFAULT_DATA, ds=None):
     inputs, val_inputs = event_inputs(ds, events), event_inputs(ds, val_events)
     results, member_probs, member_val = {}, [], []
     for path in ckpts:
-        model, ckpt = load_checkpoint(path)
+        model, ckpt = load_classifier(path, EVENT_FEATURES)
         pv = predict_events(model, ds, val_events, val_inputs)
         p = predict_events(model, ds, events, inputs)
         member_probs.append(p)

@@ -1,59 +1,105 @@
-"""The one feature definition: waveform [B, N] at 8 kHz -> normalised (log-)STFT [B, 1, F, T].
+"""The feature front end of every model: waveform [B, N] -> normalised log-STFT [B, 1, F, T].
 
-Everything is plain ONNX-friendly tensor ops (Conv, Mul, Add, Sqrt, Log, ReduceMean, Sub, Div,
-Unsqueeze) so that onnxruntime-web's WebGPU and WASM backends run it; no torch.stft in the graph.
+It is the first part of each exported ONNX graph, in plain tensor ops (Conv, Mul, Add, Log,
+ReduceMean, Sub, Sqrt, Div, Unsqueeze) that onnxruntime-web's WebGPU and WASM backends run; no
+torch.stft.
 
 * STFT = two fixed-weight Conv1d (real part: Hann * cos, imaginary part: -Hann * sin), kernel
-  N_FFT, stride HOP, no padding: T = (N - N_FFT) // HOP + 1 frames (309 for a 20000-sample clip).
-* Band-pass = only the DFT bins k with FMIN <= k * SAMPLE_RATE / N_FFT <= FMAX get a kernel
-  (identical to computing all bins and selecting that frequency range).
-* power = re^2 + im^2; "logstft": log(power + LOG_EPS); "stft": sqrt(power + LOG_EPS) (magnitude).
-* Per-clip normalisation: x = (x - mean(x)) / (std(x) + NORM_EPS), mean/std (population) over the
-  whole [F, T] map of that clip, so the input gain does not matter.
+  ``n_fft``, stride ``hop``, no padding: T = (N - n_fft) // hop + 1 frames.
+* Band-pass = only the DFT bins k with fmin <= k * sample_rate / n_fft <= fmax get a kernel
+  (identical to computing every bin and keeping that range).
+* log(re^2 + im^2 + LOG_EPS).
+* Per-clip normalisation: (x - mean) / (std + norm_eps), population mean and std over the whole
+  [F, T] map of each clip, so the input gain does not matter. ``normalisation`` says how the means
+  are taken; all three are the same function in exact arithmetic and differ in float32 rounding,
+  which matters where onnxruntime's ReduceMean (a sequential float32 sum) must agree with PyTorch:
+    ONE_PASS             one mean over [F, T] (event classifiers: 2.5 s clips, 40 x 309 values);
+    FREQUENCY_THEN_TIME  the mean over F, then the mean of those over T (detector: over a 15 s
+                         recording, 63 x 1917 values, one ReduceMean was off by 1.5e-3);
+    TWO_PASS             one mean over [F, T], then the mean of the centred map subtracted again
+                         (heart model: digitally silent windows sit on the LOG_EPS floor, where a
+                         ReduceMean of ~18k values near -13.8 was off by ~1e-3).
+  The heart model also divides by std + 0.1 instead of std + 1e-5: in a silent window the map is
+  flat to float32 precision, and dividing its rounding noise by ~1e-5 made ONNX and PyTorch disagree
+  by 1e-2 in probability; with 0.1 (real windows' log-power std is 2-4) such windows give ~0.
+
+Each model family's parameters are one ``FeatureSpec`` below (EVENT_FEATURES, DETECTOR_FEATURES,
+HEART_FEATURES); their ``describe()`` is the manifest's ``feature`` block.
 """
 import math
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
 
-SAMPLE_RATE = 8000     # Hz
-N_FFT = 256            # 32 ms window, 31.25 Hz bins
-HOP = 64               # 8 ms hop (crackles are short transients)
-LOG_EPS = 1e-6         # floor added to the power before log / sqrt
-NORM_EPS = 1e-5        # added to the per-clip std
-DEFAULT_FMIN = 60.0    # Hz, band-pass used by the shipped models (seed project: 60-1300 Hz)
-DEFAULT_FMAX = 1300.0  # Hz
-FEATURE_TYPES = ("logstft", "stft")
+from .data import SAMPLE_RATE
+from .heart_data import ANALYSIS_RATE
+
+FEATURE_TYPE = "logstft"
+WINDOW = "hann (periodic)"
+LOG_EPS = 1e-6         # floor added to the power before the log
+
+ONE_PASS = "one-pass"
+FREQUENCY_THEN_TIME = "frequency-then-time"
+TWO_PASS = "two-pass"
+NORMALISATION_NAMES = {  # as the manifest states them
+    ONE_PASS: "per-clip mean/std",
+    FREQUENCY_THEN_TIME: "per-clip mean/std (mean over frequency, then over time)",
+    TWO_PASS: "per-clip mean/std",
+}
 
 
-def band_bins(fmin=None, fmax=None, n_fft=N_FFT, sample_rate=SAMPLE_RATE):
+@dataclass(frozen=True)
+class FeatureSpec:
+    sample_rate: int     # Hz
+    n_fft: int           # STFT window and DFT length, samples
+    hop: int             # STFT hop, samples
+    fmin: float          # Hz, lowest bin centre kept (None: from 0 Hz)
+    fmax: float          # Hz, highest bin centre kept (None: up to Nyquist)
+    normalisation: str   # ONE_PASS | FREQUENCY_THEN_TIME | TWO_PASS
+    norm_eps: float      # added to the per-clip std
+
+
+# Event classifiers (SPRSound, 8 kHz): 32 ms windows, 31.25 Hz bins, 8 ms hop (crackles are short
+# transients); 60-1300 Hz -> bins 2..41 (F = 40); a 20000-sample clip gives T = 309.
+EVENT_FEATURES = FeatureSpec(SAMPLE_RATE, n_fft=256, hop=64, fmin=60.0, fmax=1300.0,
+                             normalisation=ONE_PASS, norm_eps=1e-5)
+# Detector (SPRSound, whole recordings): the event STFT up to 2 kHz, where crackle energy still is
+# -> bins 2..64 (F = 63).
+DETECTOR_FEATURES = replace(EVENT_FEATURES, fmax=2000.0, normalisation=FREQUENCY_THEN_TIME)
+# Heart model (4 kHz): 64 ms windows, 15.6 Hz bins, 10 ms hop; 25-1000 Hz -> bins 2..64 (F = 63);
+# a 12000-sample window gives T = 294.
+HEART_FEATURES = FeatureSpec(ANALYSIS_RATE, n_fft=256, hop=40, fmin=25.0, fmax=1000.0,
+                             normalisation=TWO_PASS, norm_eps=0.1)
+
+
+def band_bins(spec):
     """Indices of the one-sided DFT bins whose centre frequency lies in [fmin, fmax]."""
-    fmin = 0.0 if fmin is None else fmin
-    fmax = sample_rate / 2 if fmax is None else fmax
-    return [k for k in range(n_fft // 2 + 1) if fmin <= k * sample_rate / n_fft <= fmax]
+    fmin = 0.0 if spec.fmin is None else spec.fmin
+    fmax = spec.sample_rate / 2 if spec.fmax is None else spec.fmax
+    return [k for k in range(spec.n_fft // 2 + 1) if fmin <= k * spec.sample_rate / spec.n_fft <= fmax]
 
 
-def num_frames(n_samples, n_fft=N_FFT, hop=HOP):
-    return (n_samples - n_fft) // hop + 1
+def num_frames(n_samples, spec):
+    """STFT frames T of an n-sample input."""
+    return (n_samples - spec.n_fft) // spec.hop + 1
 
 
 class Features(nn.Module):
     """waveform [B, N] -> features [B, 1, F, T] (F = number of bins in [fmin, fmax])."""
 
-    def __init__(self, kind="logstft", fmin=DEFAULT_FMIN, fmax=DEFAULT_FMAX, n_fft=N_FFT, hop=HOP,
-                 sample_rate=SAMPLE_RATE, norm_eps=NORM_EPS):
+    def __init__(self, spec):
         super().__init__()
-        if kind not in FEATURE_TYPES:
-            raise ValueError(f"feature type {kind!r} not in {FEATURE_TYPES}")
-        self.kind, self.fmin, self.fmax, self.n_fft, self.hop = kind, fmin, fmax, n_fft, hop
-        self.sample_rate, self.norm_eps = sample_rate, norm_eps
-        self.bins = band_bins(fmin, fmax, n_fft, sample_rate)
-        n = torch.arange(n_fft, dtype=torch.float64)
-        window = 0.5 - 0.5 * torch.cos(2 * math.pi * n / n_fft)  # periodic Hann, as torch.hann_window
+        if spec.normalisation not in NORMALISATION_NAMES:
+            raise ValueError(f"normalisation {spec.normalisation!r} not in {tuple(NORMALISATION_NAMES)}")
+        self.spec = spec
+        self.bins = band_bins(spec)
+        n = torch.arange(spec.n_fft, dtype=torch.float64)
+        window = 0.5 - 0.5 * torch.cos(2 * math.pi * n / spec.n_fft)  # periodic Hann, as torch.hann_window
         k = torch.tensor(self.bins, dtype=torch.float64)[:, None]
-        phase = 2 * math.pi * k * n[None, :] / n_fft
-        self.real = nn.Conv1d(1, len(self.bins), n_fft, stride=hop, bias=False)
-        self.imag = nn.Conv1d(1, len(self.bins), n_fft, stride=hop, bias=False)
+        phase = 2 * math.pi * k * n[None, :] / spec.n_fft
+        self.real = nn.Conv1d(1, len(self.bins), spec.n_fft, stride=spec.hop, bias=False)
+        self.imag = nn.Conv1d(1, len(self.bins), spec.n_fft, stride=spec.hop, bias=False)
         self.real.weight.data.copy_((window * torch.cos(phase)).float()[:, None, :])
         self.imag.weight.data.copy_((-window * torch.sin(phase)).float()[:, None, :])
         for p in self.parameters():
@@ -64,23 +110,49 @@ class Features(nn.Module):
         return len(self.bins)
 
     def spectrum(self, waveform):
-        """waveform [B, N] -> log-power or magnitude [B, F, T], before normalisation."""
+        """waveform [B, N] -> log power [B, F, T], before normalisation."""
         x = waveform.unsqueeze(1)                      # [B, 1, N]
         re, im = self.real(x), self.imag(x)            # [B, F, T]
-        power = re * re + im * im
-        if self.kind == "logstft":
-            return torch.log(power + LOG_EPS)
-        return torch.sqrt(power + LOG_EPS)
+        return torch.log(re * re + im * im + LOG_EPS)
+
+    def _mean(self, x):
+        """[B, 1, F, T] -> per-clip mean [B, 1, 1, 1]."""
+        if self.spec.normalisation == FREQUENCY_THEN_TIME:
+            return x.mean(dim=2, keepdim=True).mean(dim=3, keepdim=True)
+        return x.mean(dim=(2, 3), keepdim=True)
+
+    def normalise(self, spectrum):
+        """log power [B, F, T] -> normalised features [B, 1, F, T].
+
+        Applied to a crop of a longer spectrum it gives the features of the matching crop of the
+        waveform (what the detector's training does with its cached spectrograms)."""
+        x = spectrum.unsqueeze(1)
+        centred = x - self._mean(x)
+        if self.spec.normalisation == TWO_PASS:
+            centred = centred - self._mean(centred)
+        std = torch.sqrt(self._mean(centred * centred))
+        return centred / (std + self.spec.norm_eps)
 
     def forward(self, waveform):
-        spec = self.spectrum(waveform).unsqueeze(1)    # [B, 1, F, T]
-        mean = spec.mean(dim=(2, 3), keepdim=True)
-        centred = spec - mean
-        std = torch.sqrt((centred * centred).mean(dim=(2, 3), keepdim=True))
-        return centred / (std + self.norm_eps)
+        return self.normalise(self.spectrum(waveform))
 
     def describe(self):
-        return {"type": self.kind, "nFft": self.n_fft, "hop": self.hop, "window": "hann (periodic)",
-                "fMin": self.fmin, "fMax": self.fmax, "bins": [self.bins[0], self.bins[-1]],
-                "numBins": self.num_bins, "logEps": LOG_EPS, "normEps": self.norm_eps,
-                "normalisation": "per-clip mean/std"}
+        s = self.spec
+        return {"type": FEATURE_TYPE, "nFft": s.n_fft, "hop": s.hop, "window": WINDOW,
+                "fMin": s.fmin, "fMax": s.fmax, "bins": [self.bins[0], self.bins[-1]],
+                "numBins": self.num_bins, "logEps": LOG_EPS, "normEps": s.norm_eps,
+                "normalisation": NORMALISATION_NAMES[s.normalisation]}
+
+
+def strip_feature_constants(config, spec, band=False):
+    """A checkpoint's network config without the feature constants some checkpoints also record
+    (``feature``, ``n_fft``, ``hop``, ``norm_eps``, ``channel_norm``, and with ``band`` ``fmin`` /
+    ``fmax``); each recorded one must be what ``spec`` computes, or the weights were trained on other
+    features."""
+    expected = {"feature": FEATURE_TYPE, "n_fft": spec.n_fft, "hop": spec.hop, "norm_eps": spec.norm_eps,
+                "channel_norm": False, **({"fmin": spec.fmin, "fmax": spec.fmax} if band else {})}
+    rest = dict(config)
+    for key, value in expected.items():
+        if key in rest and rest.pop(key) != value:
+            raise ValueError(f"checkpoint trained with {key}={config[key]!r}; this code computes {key}={value!r}")
+    return rest

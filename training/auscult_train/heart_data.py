@@ -1,6 +1,6 @@
 """Heart sounds (PASCAL / Kaggle "heartbeat-sounds"): reading, resampling, windows, the split.
 
-Data layout (``--data``, default ``../shared/data/heartbeat-sounds`` from the repo root): one folder
+Data layout (``--data``, default ``$AUSCULT_DATA/heartbeat-sounds``, see datasets.py): one folder
 per class, ``artifact/ extrahls/ murmur/ normal/ extrastole/ unlabel/``, FLAC mono 16-bit.
 
 * Two sources. Dataset A (iStethoscope, 44.1 kHz): names ``<class>__<12-digit timestamp>``, e.g.
@@ -17,9 +17,9 @@ per class, ``artifact/ extrahls/ murmur/ normal/ extrastole/ unlabel/``, FLAC mo
 
 Input length policy (the TypeScript twin is src/inference/heartClassifier.ts):
 
-* WINDOW = 12000 samples (3 s at 4 kHz) is the model input; HOP = 4000 samples (1 s).
+* WINDOW = 12000 samples (3 s at 4 kHz) is the model input; WINDOW_HOP = 4000 samples (1 s).
 * n < WINDOW: tile, ``x[i] = rec[i % n]`` (one window, reported as 0..n).
-* n >= WINDOW: windows starting at 0, HOP, 2 HOP, ... while ``start + WINDOW <= n``, plus a final
+* n >= WINDOW: windows starting at 0, WINDOW_HOP, 2 WINDOW_HOP, ... while ``start + WINDOW <= n``, plus a final
   one starting at ``n - WINDOW`` when the last does not end at ``n``.
 * Record-level probabilities = mean of the windows' probabilities.
 """
@@ -34,14 +34,15 @@ from math import gcd
 import numpy as np
 
 from .data import CACHE_DIR, LABELS_JSON, REPO_ROOT, event_windows, window_starts
+from .datasets import HEART_ORIGINAL_WAV, HEART_SOUNDS
 
-DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data", "heartbeat-sounds")
-ORIGINAL_WAV = os.path.join(REPO_ROOT, "..", "shared", "data", "heartbeat-sounds-original-wav")
+DEFAULT_DATA = HEART_SOUNDS.path
+ORIGINAL_WAV = HEART_ORIGINAL_WAV.path
 SPLIT_JSON = os.path.join(REPO_ROOT, "training", "splits", "heart_split.json")
 
 ANALYSIS_RATE = 4000
 WINDOW = 12000        # 3 s
-HOP = 4000            # 1 s
+WINDOW_HOP = 4000     # 1 s
 SPLIT_SEED = 2011
 SPLIT_FRACTIONS = {"train": 0.6, "val": 0.2, "test": 0.2}
 FOLDERS = ("artifact", "extrahls", "murmur", "normal", "extrastole", "unlabel")
@@ -127,12 +128,12 @@ def read_audio(path):
     return x[:, 0].astype(np.float32) / 32768.0, sr
 
 
-def windows(rec, window=WINDOW, hop=HOP):
+def windows(rec, window=WINDOW, hop=WINDOW_HOP):
     """Model inputs [W, window] for one recording under the policy above."""
     return event_windows(rec, window, hop)
 
 
-def window_spans(n, window=WINDOW, hop=HOP):
+def window_spans(n, window=WINDOW, hop=WINDOW_HOP):
     """[(start, end)] in samples of the windows of an n-sample recording (a tiled one: (0, n))."""
     if n < window:
         return [(0, n)]
@@ -143,7 +144,7 @@ class HeartSounds:
     """Every recording (labelled and not), resampled to ANALYSIS_RATE once and cached."""
 
     def __init__(self, data_dir=DEFAULT_DATA, cache_dir=CACHE_DIR):
-        self.data_dir = os.path.abspath(data_dir)
+        self.data_dir = HEART_SOUNDS.require(data_dir)
         items = []
         for folder in FOLDERS:
             for p in sorted(glob.glob(os.path.join(self.data_dir, folder, "*.flac"))):
@@ -151,7 +152,7 @@ class HeartSounds:
                 source, key = parse_name(base)
                 items.append({"base": base, "folder": folder, "source": source, "key": key})
         if not items:
-            raise FileNotFoundError(f"no <class>/*.flac under {self.data_dir}")
+            raise FileNotFoundError(f"{HEART_SOUNDS.name}: no <class>/*.flac under {self.data_dir}")
         assign_units(items)
         self.items = items
         self.by_base = {it["base"]: it for it in items}
@@ -216,11 +217,6 @@ class HeartSounds:
 
     def of_folder(self, folder, units=None):
         return [it["base"] for it in self.items if it["folder"] == folder and (units is None or it["unit"] in units)]
-
-    def unlabelled(self, allowed_units):
-        """Unlabelled recordings usable for training: their unit is a train unit or belongs to no split
-        (A recordings without a label). Unlabelled recordings of val/test patients are never used."""
-        return [it["base"] for it in self.items if it["folder"] == "unlabel" and it["unit"] in allowed_units]
 
 
 # ---------------------------------------------------------------- split by source and patient
@@ -300,15 +296,16 @@ def split_summary(ds, split):
     return out
 
 
+def split_file_text(ds, seed=SPLIT_SEED):
+    """The split file's exact text (``--write-split`` writes it; the tests compare it with the committed one)."""
+    split = make_split(ds, seed)
+    split["summary"] = split_summary(ds, split)
+    return json.dumps(split, indent=1)
+
+
 def load_split(path=SPLIT_JSON):
     with open(path) as f:
         return json.load(f)
-
-
-def train_side_units(ds, split):
-    """Units whose recordings may be used for training: train units + units in no split."""
-    assigned = set(split["train"]) | set(split["val"]) | set(split["test"])
-    return set(split["train"]) | {it["unit"] for it in ds.items if it["unit"] not in assigned}
 
 
 def main():
@@ -320,11 +317,9 @@ def main():
     args = ap.parse_args()
     ds = HeartSounds(args.data)
     if args.write_split:
-        split = make_split(ds, args.seed)
-        split["summary"] = split_summary(ds, split)
         os.makedirs(os.path.dirname(SPLIT_JSON), exist_ok=True)
         with open(SPLIT_JSON, "w") as f:
-            json.dump(split, f, indent=1)
+            f.write(split_file_text(ds, args.seed))
     print(json.dumps(split_summary(ds, load_split()), indent=1))
 
 

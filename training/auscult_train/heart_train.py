@@ -5,21 +5,14 @@
 
 * Data: labelled recordings of the train units of training/splits/heart_split.json at 4 kHz.
   ``--extrastole drop|normal``: leave extrastole recordings out, or train them as normal.
-  ``--pseudo FILE --pseudo-threshold T``: add unlabelled recordings of train-side units (train
-  patients/sessions and A sessions in no split) whose teacher probability (heart_pseudo.py) is >= T,
-  with the teacher's label.
+* Model: models.Classifier with features.HEART_FEATURES (log-STFT 25-1000 Hz at 4 kHz), 4 outputs
+  in labels.json ``heartClasses`` order.
 * Sampling: each epoch draws ``--windows-per-epoch`` recordings with replacement, weight
   count(class)^-balance_power (1 = fully class-balanced), and one random 3 s window of each
-  (random start; shorter recordings tiled from a random offset). ``--source-balance``: within a
-  class, sources A and B get equal shares (A has few murmurs/normals; without it the model learns
-  "sounds like an iStethoscope -> artifact/extrahls").
+  (random start; shorter recordings tiled from a random offset).
 * Augmentation: random time stretch (p 0.5, x0.87-1.15: heart rate and pitch change together),
   random polarity, spectral tilt y = x + a * diff(x) (p 0.5, a in [-0.6, 0.6]: device colour),
-  additive white noise (p 0.5, 10-40 dB SNR), ``--band-aug P``: with probability P a random
-  2nd-order Butterworth low-pass (250-1000 Hz) and/or high-pass (20-120 Hz), i.e. another
-  stethoscope's bandwidth (off by default), ``--device-transfer P``: with probability P the window
-  is filtered with the measured response ratio between the two devices (a B window coloured like
-  an A recording and vice versa; see ``device_filters``), SpecAugment (2 time masks <= 30 frames, 2 frequency
+  additive white noise (p 0.5, 10-40 dB SNR), SpecAugment (2 time masks <= 30 frames, 2 frequency
   masks <= 10 % of bins). No mixup (a murmur mixed with a normal beat is still a murmur).
 * Loss: cross-entropy, label smoothing 0.05; AdamW, one-cycle LR.
 * Selection: after every epoch the val recordings are scored with the inference policy (mean of
@@ -35,37 +28,28 @@ import time
 from collections import Counter
 
 import numpy as np
-import scipy.signal
 import torch
 import torch.nn.functional as F
 
 from . import heart_data as hd
-from .evaluate import predict_windows
-from .heart_model import HeartClassifier
-from .models import count_params
+from .evaluate import mean_by_event, predict_windows
+from .features import HEART_FEATURES
+from .models import Classifier, count_params
 from .train import LABEL_SMOOTHING, git_commit, spec_augment
 
 NUM_CLASSES = len(hd.CLASSES)
 
 
 class WindowSampler:
-    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, sources=None, band_aug=0.0,
-                 transfer=None):
-        """sources (optional, one 'A'/'B' per recording): within each class, each source present gets
-        an equal share of that class's draws (so the rare A murmurs / A normals are not drowned by B's)."""
+    """Augmented training windows [B, WINDOW] of class-balanced recordings (numpy, single process)."""
+
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True):
         self.audio = recordings
         self.labels = np.asarray(labels)
         self.rng = rng
         self.augment = augment
-        self.band_aug = band_aug
-        # transfer: (probability, {recording index: FIR taps}) from device_filters, or None
-        self.transfer = transfer
         counts = Counter(self.labels.tolist())
         w = np.array([counts[c] ** -balance_power for c in self.labels], dtype=np.float64)
-        if sources is not None:
-            group = Counter(zip(self.labels.tolist(), sources))
-            n_src = Counter(c for c, _ in group)
-            w = w * np.array([counts[c] / (n_src[c] * group[c, s]) for c, s in zip(self.labels.tolist(), sources)])
         self.p = w / w.sum()
 
     def crop(self, x, length):
@@ -93,26 +77,11 @@ class WindowSampler:
         if self.rng.random() < 0.5:
             a = self.rng.uniform(-0.6, 0.6)
             y = y + a * np.concatenate([[0.0], np.diff(y)]).astype(np.float32)
-        if self.rng.random() < self.band_aug:
-            y = self.band_limit(y)
-        if self.transfer is not None and self.rng.random() < self.transfer[0]:
-            y = scipy.signal.fftconvolve(y, self.transfer[1][i], mode="same").astype(np.float32)
         if self.rng.random() < 0.5:
             rms = float(np.sqrt(np.mean(y ** 2))) + 1e-8
             snr = self.rng.uniform(10, 40)
             y = y + self.rng.standard_normal(len(y)).astype(np.float32) * (rms / 10 ** (snr / 20))
         return y
-
-    def band_limit(self, y):
-        nyquist = hd.ANALYSIS_RATE / 2
-        kind = self.rng.integers(3)  # 0 low-pass, 1 high-pass, 2 both
-        if kind != 1:
-            b, a = scipy.signal.butter(2, self.rng.uniform(250, 1000) / nyquist, "low")
-            y = scipy.signal.lfilter(b, a, y)
-        if kind != 0:
-            b, a = scipy.signal.butter(2, self.rng.uniform(20, 120) / nyquist, "high")
-            y = scipy.signal.lfilter(b, a, y)
-        return np.asarray(y, dtype=np.float32)
 
     def epoch(self, n, batch_size):
         idx = self.rng.choice(len(self.labels), size=n, replace=True, p=self.p)
@@ -120,35 +89,6 @@ class WindowSampler:
             b = idx[i:i + batch_size]
             x = np.stack([self.window(j) for j in b]).astype(np.float32)
             yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
-
-
-TRANSFER_TAPS = 257          # 64 ms FIR at 4 kHz: 15.6 Hz resolution, enough for a device's response
-TRANSFER_LIMIT_DB = 20.0     # the ratio is clipped: beyond that it is the noise floor, not the device
-
-
-def device_filters(ds, bases, classes):
-    """FIR filters that move a recording from one device's average colour to the other's.
-
-    The average power spectrum of each source is measured on its train *normal* recordings only
-    (the same class on both devices, so the ratio is the device, not the pathology); A->B is the
-    inverse of B->A. Returns {"A": taps, "B": taps}: the filter to apply to a recording *of* that
-    source. Why: A (iStethoscope) and B (DigiScope) colour the same heart differently and the
-    classes are unevenly spread over them, so without this the colour is a shortcut to the class."""
-    normal = hd.CLASS_INDEX["normal"]
-    spectra = {}
-    for src in ("A", "B"):
-        ps = [scipy.signal.welch(ds.recording(b), hd.ANALYSIS_RATE, nperseg=TRANSFER_TAPS - 1)[1]
-              for b, c in zip(bases, classes) if c == normal and ds.by_base[b]["source"] == src]
-        if not ps:
-            raise ValueError(f"--device-transfer needs train normal recordings of source {src}")
-        # each recording counts once, whatever its loudness
-        spectra[src] = np.mean([p / p.sum() for p in ps], axis=0)
-    freqs = np.linspace(0, 1, len(spectra["A"]))
-    db = 10 * np.log10(spectra["A"] / spectra["B"])
-    db = np.clip(db - np.median(db), -TRANSFER_LIMIT_DB, TRANSFER_LIMIT_DB)
-    gain = 10 ** (db / 20)
-    return {"B": scipy.signal.firwin2(TRANSFER_TAPS, freqs, gain).astype(np.float32),
-            "A": scipy.signal.firwin2(TRANSFER_TAPS, freqs, 1 / gain).astype(np.float32)}
 
 
 def record_inputs(ds, bases):
@@ -162,11 +102,9 @@ def record_inputs(ds, bases):
 
 
 def predict_records(model, inputs, n):
+    """Record probabilities [n, 4]: the mean of each record's window probabilities."""
     windows, owner = inputs
-    wp = predict_windows(model, windows)
-    probs = np.zeros((n, wp.shape[1]))
-    np.add.at(probs, owner, wp)
-    return probs / np.bincount(owner, minlength=n)[:, None]
+    return mean_by_event(predict_windows(model, windows), owner, n)
 
 
 def scores(y, probs):
@@ -187,23 +125,12 @@ def scores(y, probs):
             "confusion": {"labels": list(hd.CLASSES), "rowsTrue_colsPred": conf.tolist()}}
 
 
-def load_pseudo(path, ds, allowed_units, threshold):
-    with open(path) as f:
-        teacher = json.load(f)["probs"]
-    out = []
-    for b in ds.unlabelled(allowed_units):
-        p = teacher.get(b)
-        if p is not None and max(p) >= threshold:
-            out.append((b, int(np.argmax(p))))
-    return out
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="resnet18", choices=["resnet18", "vgg16"])
     ap.add_argument("--width", type=float, default=0.25)
-    ap.add_argument("--fmin", type=float, default=25.0, help="Hz, lowest STFT bin kept")
-    ap.add_argument("--fmax", type=float, default=1000.0,
+    ap.add_argument("--fmin", type=float, default=HEART_FEATURES.fmin, help="Hz, lowest STFT bin kept")
+    ap.add_argument("--fmax", type=float, default=HEART_FEATURES.fmax,
                     help="Hz, highest STFT bin kept (<= 1600: above ~1.8 kHz the app's and scipy's resamplers differ)")
     ap.add_argument("--epochs", type=int, default=14)
     ap.add_argument("--windows-per-epoch", type=int, default=640)
@@ -211,15 +138,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--weight-decay", type=float, default=1e-2)
     ap.add_argument("--balance-power", type=float, default=1.0)
-    ap.add_argument("--source-balance", action="store_true",
-                    help="within each class, give sources A and B equal shares of the draws")
     ap.add_argument("--extrastole", default="drop", choices=["drop", "normal"])
-    ap.add_argument("--channel-norm", action="store_true", help="remove each frequency bin's mean over the window (device response)")
-    ap.add_argument("--band-aug", type=float, default=0.0, help="probability of a random band limit (another device's bandwidth)")
-    ap.add_argument("--device-transfer", type=float, default=0.0,
-                    help="probability of colouring a window like the other device (A<->B)")
-    ap.add_argument("--pseudo", default=None, help="teacher probabilities JSON from heart_pseudo.py")
-    ap.add_argument("--pseudo-threshold", type=float, default=0.9)
     ap.add_argument("--patience", type=int, default=6)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=hd.DEFAULT_DATA)
@@ -240,27 +159,15 @@ def main(argv=None):
     train = ds.labelled(train_units, args.extrastole)
     val = ds.labelled(val_units, "drop")
     val_extrastole = ds.of_folder("extrastole", val_units)
-    pseudo = []
-    if args.pseudo:
-        pseudo = load_pseudo(args.pseudo, ds, hd.train_side_units(ds, split), args.pseudo_threshold)
     if args.max_recordings:
         train, val, val_extrastole = train[:args.max_recordings], val[:args.max_recordings], val_extrastole[:2]
-        pseudo = pseudo[:args.max_recordings]
-    train_all = train + pseudo
-    transfer = None
-    if args.device_transfer > 0:
-        taps = device_filters(ds, [b for b, _ in train], [c for _, c in train])
-        transfer = (args.device_transfer, {i: taps[ds.by_base[b]["source"]] for i, (b, _) in enumerate(train_all)})
-    sampler = WindowSampler([ds.recording(b) for b, _ in train_all], [c for _, c in train_all], rng,
-                            args.balance_power,
-                            sources=[ds.by_base[b]["source"] for b, _ in train_all] if args.source_balance else None,
-                            band_aug=args.band_aug, transfer=transfer)
+    sampler = WindowSampler([ds.recording(b) for b, _ in train], [c for _, c in train], rng, args.balance_power)
     val_bases = [b for b, _ in val]
     y_val = [c for _, c in val]
     val_inputs = record_inputs(ds, val_bases)
     xs_inputs = record_inputs(ds, val_extrastole) if val_extrastole else None
 
-    model = HeartClassifier(args.arch, args.width, fmin=args.fmin, fmax=args.fmax, channel_norm=args.channel_norm)
+    model = Classifier(HEART_FEATURES, args.arch, args.width, NUM_CLASSES, fmin=args.fmin, fmax=args.fmax)
     steps_per_epoch = args.windows_per_epoch // args.batch_size
     if args.max_batches:
         steps_per_epoch = min(steps_per_epoch, args.max_batches)
@@ -270,7 +177,6 @@ def main(argv=None):
     command = "python3 -m training.auscult_train.heart_train " + " ".join(sys.argv[1:] if argv is None else argv)
     meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": count_params(model),
             "trainRecordings": dict(Counter(hd.CLASSES[c] for _, c in train)),
-            "pseudoRecordings": dict(Counter(hd.CLASSES[c] for _, c in pseudo)),
             "valRecordings": dict(Counter(hd.CLASSES[c] for c in y_val)), "args": vars(args)}
     print(json.dumps(meta), flush=True)
     log = open(os.path.join(args.out, "log.jsonl"), "w")

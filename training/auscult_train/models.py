@@ -1,23 +1,30 @@
-"""ResNet-18 and VGG-16 (BatchNorm) for 1-channel spectrograms, with a width multiplier.
+"""ResNet-18 and VGG-16 (BatchNorm) for 1-channel spectrograms, with a width multiplier, and the
+classifier around them (features + network) that the event and heart models share.
 
 Follows torchvision's resnet.py / vgg.py, changed only where stated:
-* 1 input channel (the normalised spectrogram), ``num_classes`` = 7 event classes.
+* 1 input channel (the normalised spectrogram), ``num_classes`` outputs (7 event classes, 4 heart classes).
 * ``width``: every channel count is ``round(base * width)`` (base 64..512). The shipped models use
   ResNet-18 width 0.25 (16-32-64-128) and VGG-16 width 0.125 (8-16-32-64-64) so that training fits
   a shared 2-core CPU in ~15 min and one 2.5 s event runs in a few ms in the browser; see
-  training/README.md.
+  training/cards/events.md.
 * VGG-16: the 13 conv layers of config "D" with BatchNorm, then global average pooling and a small
   classifier (Dropout, Linear(C, C), ReLU, Dropout, Linear(C, num_classes)) instead of the
   4096-wide fully-connected layers.
 
-``ExportModel`` = features + network + softmax: ``waveform`` [B, 20000] -> (``probs`` [B, 7],
-``features`` [B, 1, F, T]); the features output is the spectrogram the network saw (for display).
+``Classifier`` = features.Features + network -> logits (training); ``ExportModel`` = the same +
+softmax: ``waveform`` [B, N] -> (``probs`` [B, num_classes], ``features`` [B, 1, F, T]); the
+features output is the spectrogram the network saw (for display).
 """
+from dataclasses import replace
+
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .features import Features
+from .features import Features, strip_feature_constants
+
+
+RESNET_BASES = (64, 128, 256, 512)
 
 
 def _ch(base, width):
@@ -58,7 +65,7 @@ class BasicBlock(nn.Module):
 class ResNet(nn.Module):
     def __init__(self, layers=(2, 2, 2, 2), num_classes=7, width=0.25, in_channels=1, dropout=0.2):
         super().__init__()
-        widths = [_ch(b, width) for b in (64, 128, 256, 512)]
+        widths = [_ch(b, width) for b in RESNET_BASES]
         self.inplanes = widths[0]
         self.conv1 = nn.Conv2d(in_channels, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
         self.bn1 = nn.BatchNorm2d(self.inplanes)
@@ -155,27 +162,45 @@ def vgg16(num_classes=7, width=0.25):
 
 ARCHS = {"resnet18": resnet18, "vgg16": vgg16}
 ARCH_NAMES = {"resnet18": "ResNet-18", "vgg16": "VGG-16 (BN, GAP head)"}
+CHANNEL_BASES = {"resnet18": RESNET_BASES, "vgg16": (64, 128, 256, 512, 512)}  # per stage
 
 
 def build_network(arch, num_classes=7, width=0.25):
     return ARCHS[arch](num_classes=num_classes, width=width)
 
 
-class Classifier(nn.Module):
-    """features + network -> logits (the training-time module)."""
+def describe_architecture(arch, width):
+    """e.g. 'ResNet-18 (width 0.25: 16-32-64-128 channels)', as in the manifest."""
+    return f"{ARCH_NAMES[arch]} (width {width}: {'-'.join(str(_ch(b, width)) for b in CHANNEL_BASES[arch])} channels)"
 
-    def __init__(self, arch="resnet18", feature="logstft", fmin=60.0, fmax=1300.0, width=0.25, num_classes=7):
+
+class Classifier(nn.Module):
+    """features + network: waveform [B, N] -> logits [B, num_classes] (the training-time module).
+
+    ``spec``: the model family's features.FeatureSpec; ``fmin`` / ``fmax`` override its band."""
+
+    def __init__(self, spec, arch="resnet18", width=0.25, num_classes=7, fmin=None, fmax=None):
         super().__init__()
-        self.config = dict(arch=arch, feature=feature, fmin=fmin, fmax=fmax, width=width, num_classes=num_classes)
-        self.features = Features(feature, fmin, fmax)
+        spec = replace(spec, fmin=spec.fmin if fmin is None else fmin, fmax=spec.fmax if fmax is None else fmax)
+        self.config = dict(arch=arch, fmin=spec.fmin, fmax=spec.fmax, width=width, num_classes=num_classes)
+        self.features = Features(spec)
         self.net = build_network(arch, num_classes, width)
 
     def forward(self, waveform):
         return self.net(self.features(waveform))
 
 
+def load_classifier(path, spec):
+    """(Classifier in eval mode, checkpoint dict) from a train.py / heart_train.py checkpoint."""
+    ckpt = torch.load(path, map_location="cpu")
+    model = Classifier(spec, **strip_feature_constants(ckpt["config"], spec))
+    model.load_state_dict(ckpt["state_dict"])
+    model.eval()
+    return model, ckpt
+
+
 class ExportModel(nn.Module):
-    """waveform [B, 20000] float32 -> (probs [B, num_classes], features [B, 1, F, T])."""
+    """waveform [B, N] float32 -> (probs [B, num_classes], features [B, 1, F, T])."""
 
     def __init__(self, classifier):
         super().__init__()

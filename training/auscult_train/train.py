@@ -1,7 +1,9 @@
 """Train an event classifier on SPRSound (train patients), select on val patients.
 
-    python3 -m training.auscult_train.train --arch resnet18|vgg16 --features logstft|stft \
+    python3 -m training.auscult_train.train --arch resnet18|vgg16 --features logstft \
         [--fmin 60 --fmax 1300] [--width 0.5] --epochs N --seed S --out DIR
+
+* Model: models.Classifier with features.EVENT_FEATURES (log-STFT; --fmin / --fmax set its band).
 
 * Sampling: each epoch draws --epoch-size (default: len(train events)) events with replacement, weight 1/sqrt(class
   count) per event (inverse-sqrt-frequency class balancing).
@@ -29,6 +31,7 @@ import torch.nn.functional as F
 
 from . import data, metrics
 from .evaluate import event_inputs, predict_events
+from .features import EVENT_FEATURES, FEATURE_TYPE
 from .models import Classifier, count_params
 
 LABEL_SMOOTHING = 0.05
@@ -128,9 +131,10 @@ def val_scores(model, ds, val_events, val_inputs):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="resnet18", choices=["resnet18", "vgg16"])
-    ap.add_argument("--features", default="logstft", choices=["logstft", "stft"])
-    ap.add_argument("--fmin", type=float, default=60.0, help="Hz; <0 means no lower limit")
-    ap.add_argument("--fmax", type=float, default=1300.0, help="Hz; <0 means up to Nyquist")
+    ap.add_argument("--features", default=FEATURE_TYPE, choices=[FEATURE_TYPE],
+                    help="the feature type (one; the shipped models' recorded commands name it)")
+    ap.add_argument("--fmin", type=float, default=EVENT_FEATURES.fmin, help="Hz; <0 means no lower limit")
+    ap.add_argument("--fmax", type=float, default=EVENT_FEATURES.fmax, help="Hz; <0 means up to Nyquist")
     ap.add_argument("--width", type=float, default=0.25, help="channel width multiplier")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--batch-size", type=int, default=32)
@@ -152,8 +156,8 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    fmin = None if args.fmin < 0 else args.fmin
-    fmax = None if args.fmax < 0 else args.fmax
+    fmin = 0.0 if args.fmin < 0 else args.fmin
+    fmax = data.SAMPLE_RATE / 2 if args.fmax < 0 else args.fmax
 
     ds = data.SPRSound(args.data)
     split = data.load_split()
@@ -168,7 +172,7 @@ def main(argv=None):
     sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup)
     val_inputs = event_inputs(ds, val_events)
 
-    model = Classifier(args.arch, args.features, fmin, fmax, args.width, len(data.CLASSES))
+    model = Classifier(EVENT_FEATURES, args.arch, args.width, len(data.CLASSES), fmin=fmin, fmax=fmax)
     n_params = count_params(model)
     per_epoch = (args.epoch_size or len(train_events)) // args.batch_size
     if args.max_batches:
@@ -226,6 +230,7 @@ def main(argv=None):
         if epoch - best_epoch >= args.patience:
             print(f"early stop: no val improvement for {args.patience} epochs", flush=True)
             break
+    log.close()
     summary = {"bestEpoch": best_epoch, "bestValTask12Score": best, "epochsRun": epoch,
                "trainMinutes": round((time.time() - t_start) / 60, 2), **meta}
     with open(os.path.join(args.out, "summary.json"), "w") as f:

@@ -30,21 +30,22 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .detector import (POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, count_params, frame_targets,
-                       log_power, normalise)
-from .features import N_FFT
+from .detector import POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, frame_targets
 from .detector_eval import quick_val, split_bases
-from .train import git_commit
+from .features import DETECTOR_FEATURES, FEATURE_TYPE
+from .models import count_params
+from .train import LABEL_SMOOTHING, git_commit, spec_augment
 
-LABEL_SMOOTHING = 0.05
-WINDOW_POWER = 3 * N_FFT / 8   # sum of the periodic Hann window squared
+WINDOW_POWER = 3 * DETECTOR_FEATURES.n_fft / 8   # sum of the periodic Hann window squared
 
 
 class SpecCache:
     """Un-normalised log-power spectrograms [F, T] (float16) of recordings, cached on disk."""
 
     def __init__(self, ds, bases, features, cache_dir=data.CACHE_DIR, batch=16):
-        tag = f"detector_{features.kind}_{features.fmin:g}-{features.fmax:g}_{len(bases)}_{hashlib.sha1(' '.join(bases).encode()).hexdigest()[:10]}"
+        spec = features.spec
+        tag = (f"detector_{FEATURE_TYPE}_{spec.fmin:g}-{spec.fmax:g}_{len(bases)}_"
+               f"{hashlib.sha1(' '.join(bases).encode()).hexdigest()[:10]}")
         path = os.path.join(cache_dir, tag + ".npz") if cache_dir else None
         self.bases = list(bases)
         if path and os.path.exists(path):
@@ -55,7 +56,8 @@ class SpecCache:
             for b in self.bases:
                 x = ds.recording(b)
                 lens.append(len(x))
-                specs.append(log_power(features, torch.from_numpy(x)[None])[0].numpy().astype(np.float16))
+                with torch.no_grad():
+                    specs.append(features.spectrum(torch.from_numpy(x)[None])[0].numpy().astype(np.float16))
                 rms.append(float(np.sqrt(np.mean(x.astype(np.float64) ** 2))))
             self.offsets = np.cumsum([0] + [sp.shape[1] for sp in specs])
             self.flat = np.concatenate(specs, axis=1)
@@ -73,8 +75,8 @@ class SpecCache:
 class RecordingSampler:
     """Training batches of spectrogram crops + frame / record targets (numpy, single process)."""
 
-    def __init__(self, ds, bases, cache, rng, augment=True):
-        self.ds, self.cache, self.rng, self.augment = ds, cache, rng, augment
+    def __init__(self, ds, bases, cache, features, rng, augment=True):
+        self.ds, self.cache, self.features, self.rng, self.augment = ds, cache, features, rng, augment
         self.bases = list(bases)
         self.n_stft = np.array([cache.spec(b).shape[1] for b in self.bases])
         self.rec = np.array([RECORD_INDEX[ds.records[b]] for b in self.bases])
@@ -125,20 +127,9 @@ class RecordingSampler:
             act, cls = self.targets[i]
             acts.append(act[off:off + nf])
             clss.append(cls[off:off + nf])
-        feats = normalise(torch.from_numpy(np.stack(specs)))
+        feats = self.features.normalise(torch.from_numpy(np.stack(specs)))
         return (feats, torch.from_numpy(np.stack(acts)), torch.from_numpy(np.stack(clss)),
                 torch.from_numpy(self.rec[idx]), torch.from_numpy(self.mask[idx]))
-
-
-def freq_masks(feats, rng, n=2, max_frac=0.1):
-    b, _, nf, _ = feats.shape
-    mf = max(1, int(nf * max_frac))
-    for j in range(b):
-        for _ in range(n):
-            w = int(rng.integers(0, mf + 1))
-            f0 = int(rng.integers(0, nf - w + 1))
-            feats[j, :, f0:f0 + w, :] = 0
-    return feats
 
 
 def main(argv=None):
@@ -174,7 +165,7 @@ def main(argv=None):
     t0 = time.time()
     cache = SpecCache(ds, train_b + val_b, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
     print(f"spectrogram cache ready in {time.time() - t0:.0f}s", flush=True)
-    sampler = RecordingSampler(ds, train_b, cache, rng)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
     n_batches = math.ceil(len(train_b) / args.batch_size)
     if args.max_batches:
@@ -195,7 +186,7 @@ def main(argv=None):
             if args.max_batches and bi >= args.max_batches:
                 break
             feats, act_t, cls_t, rec_t, mask = sampler.batch(idx)
-            feats = freq_masks(feats, rng)
+            feats = spec_augment(feats, rng, time_masks=0)   # no time masks: they would contradict the frame targets
             act, cls, rec = det.heads(det.trunk(feats))
             t = min(act.shape[1], act_t.shape[1])
             act, cls, act_t, cls_t = act[:, :t], cls[:, :, :t], act_t[:, :t], cls_t[:, :t]

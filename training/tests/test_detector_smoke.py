@@ -1,9 +1,9 @@
 """Detector smoke test: tiny detector, one short epoch, ONNX export, onnxruntime-web in Node == PyTorch.
 
 Run from the repo root:  /usr/bin/python3 -m unittest training.tests.test_detector_smoke -v
-Needs the SPRSound folder (../shared/data/sprsound-2022-train or $AUSCULT_SPRSOUND) and Node with
-onnxruntime-web in node_modules. Also checks the pieces the TypeScript side mirrors: the feature
-split used for caching, frame targets, the chunk plan and the post-processing rules.
+The smoke test needs SPRSound ($AUSCULT_DATA/sprsound-2022-train) and Node with onnxruntime-web in
+node_modules. The other tests check the pieces the TypeScript side mirrors (frame targets, the chunk
+plan, the post-processing rules) and need nothing.
 """
 import contextlib
 import io
@@ -15,20 +15,14 @@ import unittest
 import numpy as np
 import torch
 
-from training.auscult_train import data, detector, detector_ceiling, event_metrics, postprocess, train_detector
-from training.auscult_train.detector_eval import load_detector
-from training.auscult_train.export_detector import export_onnx, run_onnx_node
-
-DATA = os.environ.get("AUSCULT_SPRSOUND", data.DEFAULT_DATA)
+from training.auscult_train import (data, detector, detector_ceiling, event_metrics, onnx_export, postprocess,
+                                    train_detector)
+from training.auscult_train.detector import load_detector
+from training.auscult_train.export_detector import TOLERANCES, export_onnx, run_onnx_node
+from training.tests.support import NODE_ORT, SPRSOUND, requires
 
 
 class PiecesTest(unittest.TestCase):
-    def test_feature_split_equals_features(self):
-        torch.manual_seed(0)
-        f = detector.Features(detector.FEATURE, detector.FMIN, detector.FMAX)
-        x = torch.randn(2, 9000) * 0.1
-        np.testing.assert_allclose(detector.normalise(detector.log_power(f, x)).numpy(), f(x).numpy(), atol=1e-5)
-
     def test_frame_targets(self):
         # frame i centre = 32 i + 28 ms
         act, cls = detector.frame_targets([(100, 300, "Wheeze"), (300, 600, "Normal"), (1000, 1100, "Stridor")], 40)
@@ -103,8 +97,7 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual(detector_ceiling.snap_offsets(refs, ests), [(1100, 2000, "Normal"), ests[1], ests[2]])
 
 
-@unittest.skipUnless(os.path.isdir(os.path.join(DATA, "json")), f"SPRSound not found at {DATA}")
-@unittest.skipUnless(shutil.which("node"), "node not installed")
+@requires(SPRSOUND, NODE_ORT)
 class DetectorSmokeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -114,7 +107,7 @@ class DetectorSmokeTest(unittest.TestCase):
         with contextlib.redirect_stdout(io.StringIO()):
             cls.summary = train_detector.main(["--epochs", "1", "--batch-size", "4", "--max-recordings", "12",
                                                "--max-batches", "2", "--channels", "16,16", "--hidden", "16",
-                                               "--dilations", "1,2", "--seed", "0", "--data", DATA, "--out", run])
+                                               "--dilations", "1,2", "--seed", "0", "--out", run])
         cls.ckpt = os.path.join(run, "best.pt")
 
     @classmethod
@@ -127,22 +120,19 @@ class DetectorSmokeTest(unittest.TestCase):
         model = detector.ExportDetector(det).eval()
         path = os.path.join(self.tmp, "det.onnx")
         export_onnx(model, path, n=20000)
-        ds = data.SPRSound(DATA)
+        ds = data.SPRSound()
         b = ds.bases[0]
         recs = [("full", ds.recording(b)), ("odd", ds.recording(b)[:12345]), ("min", ds.recording(b)[:detector.MIN_SAMPLES])]
+        diffs = onnx_export.verify(model, path, [x[None] for _, x in recs], TOLERANCES)
+        self.assertEqual(set(diffs), set(detector.ExportDetector.OUTPUTS))
         got = run_onnx_node(path, recs)
-        with torch.no_grad():
-            for name, x in recs:
-                ref = [t[0].numpy() for t in model(torch.from_numpy(x)[None])]
-                for a, r in zip(got[name], ref):
-                    self.assertEqual(a.shape, r.shape)
-                    self.assertLess(float(np.abs(a - r).max()), 1e-4, name)
-                self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(x)))
+        for name, x in recs:
+            self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(x)))
 
     def test_chunked_prediction(self):
         det, _ = load_detector(self.ckpt)
         model = detector.ExportDetector(det).eval()
-        ds = data.SPRSound(DATA)
+        ds = data.SPRSound()
         x = np.concatenate([ds.recording(b) for b in ds.bases[:4]])[:260000]  # > one 30 s chunk
         a, c, r = detector.predict_recording(model, x)
         self.assertEqual(len(a), detector.num_output_frames(len(x)))

@@ -1,0 +1,50 @@
+"""Where the datasets are: one folder (``AUSCULT_DATA``, default ``../shared/data`` from the repo root)
+holds every dataset the training code and its tests read, each in its own sub-folder.
+
+A missing dataset is reported by ``Dataset.require()`` with what it is, where it was looked for and
+how to point the code at it; the tests (training/tests/support.py) report the same message.
+"""
+import os
+from dataclasses import dataclass
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DATA_ENV = "AUSCULT_DATA"
+DEFAULT_DATA_ROOT = os.path.join(REPO_ROOT, "..", "shared", "data")
+
+
+def data_root():
+    """The folder that holds the datasets: $AUSCULT_DATA, else ../shared/data from the repo root."""
+    return os.path.abspath(os.environ.get(DATA_ENV) or DEFAULT_DATA_ROOT)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str       # what it is, for messages
+    folder: str     # its sub-folder of the data root
+    marker: str = ""  # a path inside it that a complete copy has ("": the folder itself)
+
+    @property
+    def path(self):
+        return os.path.join(data_root(), self.folder)
+
+    def missing(self, path=None):
+        """None when the dataset is at ``path`` (default: under the data root), else why not."""
+        path = os.path.abspath(path or self.path)
+        if os.path.exists(os.path.join(path, self.marker)):
+            return None
+        if path == os.path.abspath(self.path):
+            return f"{self.name} not found at {path} (set {DATA_ENV} to the folder that holds {self.folder}/)"
+        return f"{self.name} not found at {path}" + (f" (no {self.marker} in it)" if self.marker else "")
+
+    def require(self, path=None):
+        """Raises FileNotFoundError with ``missing()``'s message when the dataset is not there."""
+        why = self.missing(path)
+        if why:
+            raise FileNotFoundError(why)
+        return os.path.abspath(path or self.path)
+
+
+SPRSOUND = Dataset("SPRSound 2022 training release", "sprsound-2022-train", "json")
+SPRSOUND_ORIGINAL_WAV = Dataset("SPRSound original WAV files", os.path.join("sprsound-2022-train", "original-wav"))
+HEART_SOUNDS = Dataset("PASCAL heartbeat-sounds (FLAC, one folder per class)", "heartbeat-sounds", "normal")
+HEART_ORIGINAL_WAV = Dataset("PASCAL heartbeat-sounds original WAV files", "heartbeat-sounds-original-wav")
