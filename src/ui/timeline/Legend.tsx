@@ -5,7 +5,8 @@ import { memo } from 'react';
 import type { TimedEvent } from '../../core/types';
 import { AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
 import { EVENT_CLASSES, HEART_CLASSES, type LabelInfo } from '../../core/labels';
-import { REGION_FILL_ALPHA, withAlpha } from './regions';
+import { withAlpha } from '../theme';
+import { REGION_FILL_ALPHA } from './regions';
 
 export interface LegendProps {
   /** Predicted (possibly edited) events. */

@@ -13,6 +13,7 @@ import type { LoadedRecording } from '../../core/recording';
 import { DownloadIcon } from '../icons';
 import { BreakableName } from '../BreakableName';
 import { downloadWav } from '../download';
+import { COLORS, withAlpha } from '../theme';
 import { formatChannels, formatDuration, formatRate } from '../format';
 import { SPECTROGRAM_GRADIENT_CSS } from './colorMap';
 import { SPECTROGRAM_DISPLAY_RANGE_DB } from './displayScale';
@@ -134,8 +135,8 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
               zIndex: 6,
               pointerEvents: 'none',
               font: '600 11px/16px system-ui, sans-serif',
-              color: '#1d2b30',
-              bgcolor: 'rgba(255,255,255,0.6)',
+              color: COLORS.text,
+              bgcolor: withAlpha(COLORS.paper, 0.6),
               px: 0.5,
               borderRadius: 0.5,
             }}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rulerNotches, rulerOptions } from './ruler';
+import { rulerNotches, rulerOptions, rulerStretch } from './ruler';
 
 describe('rulerOptions', () => {
   it('labels every second on a 15 s recording fitted to ~940 px', () => {
@@ -55,5 +55,15 @@ describe('rulerNotches', () => {
   it('stops at the end of the recording', () => {
     const notches = rulerNotches(0, 100, 940 / 7.3, 7.3);
     expect(notches[notches.length - 1].x).toBeLessThanOrEqual(7.3 * (940 / 7.3) + 1e-9);
+  });
+});
+
+describe('rulerStretch', () => {
+  it('builds a view-width either side of the visible range, clipped to the recording', () => {
+    // 60-min recording at 1000 px/s, a 940 px view scrolled to 3000 s.
+    expect(rulerStretch(3_000_000, 940, 1000, 3600)).toEqual({ from: expect.closeTo(2999.06, 9), to: expect.closeTo(3001.88, 9) });
+    expect(rulerStretch(0, 940, 1000, 3600)).toEqual({ from: 0, to: expect.closeTo(1.88, 9) });
+    // Fitted: everything.
+    expect(rulerStretch(0, 940, 940 / 15, 15)).toEqual({ from: 0, to: 15 });
   });
 });

@@ -2,12 +2,13 @@
 // in between (wavesurfer's Timeline plugin is fixed at 1 s ticks / 5–10 s labels, which leaves a
 // 3 s recording with a single "0 s" label and no help at crackle scale).
 //
-// The ruler is drawn by `attachRuler` rather than by that plugin: the plugin appends every notch
-// and reads its width, a forced style recalculation and layout per notch (twice per rebuild), which
+// The ruler is its own plugin (`RulerPlugin`) rather than that one: it appends every notch and
+// reads its width, a forced style recalculation and layout per notch (twice per rebuild), which
 // made a single 50–100 ms UI-thread task for a 15 s recording on these 2-core machines. Here every
 // position comes from the zoom, only the notches near the visible range are built, and the DOM is
 // touched once per rebuild.
-import type WaveSurfer from 'wavesurfer.js';
+import BasePlugin, { type BasePluginEvents } from 'wavesurfer.js/dist/base-plugin.js';
+import { COLORS } from '../theme';
 
 export interface RulerOptions {
   timeInterval: number;
@@ -61,13 +62,23 @@ export function rulerNotches(fromS: number, toS: number, pxPerSec: number, durat
   return out;
 }
 
+/**
+ * The stretch of the recording (s) worth building: a view-width of notches either side of the
+ * visible range, so a long zoomed-in recording never holds thousands of them.
+ */
+export function rulerStretch(scrollPx: number, viewPx: number, pxPerSec: number, durationS: number): { from: number; to: number } {
+  const viewS = viewPx / pxPerSec;
+  const startS = scrollPx / pxPerSec;
+  return { from: Math.max(0, startS - viewS), to: Math.min(durationS, startS + 2 * viewS) };
+}
+
 const RULER_STYLE: Partial<CSSStyleDeclaration> = {
   position: 'relative',
   overflow: 'hidden',
   whiteSpace: 'nowrap',
   fontSize: '12px',
-  color: '#1d2b30',
-  background: '#f3f6f7',
+  color: COLORS.text,
+  background: COLORS.page,
   pointerEvents: 'none',
   // Above the regions layer (z-index 5): a 10-minute recording at fit zoom holds a hundred event
   // bands that would otherwise cover the labels. Clicks still go through to the regions.
@@ -77,35 +88,65 @@ const RULER_STYLE: Partial<CSSStyleDeclaration> = {
 };
 const TICK = 'position:absolute;bottom:0;width:0;border-left:1px solid currentColor;';
 
-/**
- * Draws the ruler right under the waveform (above the spectrogram) in wavesurfer's scrolling
- * wrapper, so it zooms and scrolls with the audio. Rebuilt, at most once per frame, after a
- * redraw (zoom, resize) and when scrolling leaves the stretch already built. Returns the remover.
- */
-export function attachRuler(ws: WaveSurfer, height: number): () => void {
-  const el = document.createElement('div');
-  el.setAttribute('part', 'timeline');
-  el.setAttribute('data-testid', 'time-ruler');
-  Object.assign(el.style, RULER_STYLE, { height: `${height}px` });
-  const wrapper = ws.getWrapper();
-  if (wrapper.firstElementChild) wrapper.firstElementChild.insertAdjacentElement('afterend', el);
-  else wrapper.appendChild(el);
+export interface RulerPluginOptions {
+  /** px */
+  height: number;
+}
 
-  // The built stretch (s): a view-width of notches either side of the visible range, so a long
-  // zoomed-in recording never holds thousands of them.
-  let built = { from: 0, to: -1 };
-  let frame = 0;
-  const build = () => {
-    frame = 0;
+/**
+ * The ruler right under the waveform (above the spectrogram), in wavesurfer's scrolling wrapper so
+ * it zooms and scrolls with the audio. Rebuilt, at most once per frame, after a zoom or a redraw
+ * (resize, new audio) and when scrolling leaves the stretch already built.
+ */
+export class RulerPlugin extends BasePlugin<BasePluginEvents, RulerPluginOptions> {
+  private readonly el: HTMLDivElement;
+  private built = { from: 0, to: -1 };
+  private frame = 0;
+
+  static create(options: RulerPluginOptions): RulerPlugin {
+    return new RulerPlugin(options);
+  }
+
+  constructor(options: RulerPluginOptions) {
+    super(options);
+    this.el = document.createElement('div');
+    this.el.setAttribute('part', 'timeline');
+    this.el.setAttribute('data-testid', 'time-ruler');
+    Object.assign(this.el.style, RULER_STYLE, { height: `${options.height}px` });
+  }
+
+  protected onInit(): void {
+    const ws = this.wavesurfer;
+    if (!ws) return;
+    const wrapper = ws.getWrapper();
+    // Right after the waveform, whatever other plugins add to the wrapper.
+    if (wrapper.firstElementChild) wrapper.firstElementChild.insertAdjacentElement('afterend', this.el);
+    else wrapper.appendChild(this.el);
+    const schedule = () => {
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.build());
+    };
+    this.subscriptions.push(
+      ws.on('zoom', schedule),
+      ws.on('redraw', schedule),
+      ws.on('scroll', (startS, endS) => {
+        if (startS < this.built.from || endS > this.built.to) schedule();
+      }),
+    );
+    schedule();
+  }
+
+  /** The notches near the visible range, from the zoom, in one DOM write. */
+  private build(): void {
+    this.frame = 0;
+    const ws = this.wavesurfer;
+    if (!ws) return;
     const durationS = ws.getDuration();
-    const width = wrapper.scrollWidth; // the one layout read of a rebuild
+    const width = ws.getWrapper().scrollWidth; // the one layout read of a rebuild
     if (!(durationS > 0) || width <= 0) return;
     const pxPerSec = width / durationS;
-    const viewS = ws.getWidth() / pxPerSec;
-    const startS = ws.getScroll() / pxPerSec;
-    built = { from: Math.max(0, startS - viewS), to: Math.min(durationS, startS + 2 * viewS) };
+    this.built = rulerStretch(ws.getScroll(), ws.getWidth(), pxPerSec, durationS);
     const fragment = document.createDocumentFragment();
-    for (const n of rulerNotches(built.from, built.to, pxPerSec, durationS)) {
+    for (const n of rulerNotches(this.built.from, this.built.to, pxPerSec, durationS)) {
       const tick = document.createElement('div');
       tick.style.cssText = `${TICK}left:${n.x.toFixed(1)}px;height:${n.label ? '100%' : '50%'};`;
       if (n.label) {
@@ -114,21 +155,13 @@ export function attachRuler(ws: WaveSurfer, height: number): () => void {
       }
       fragment.appendChild(tick);
     }
-    el.replaceChildren(fragment);
-  };
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(build);
-  };
-  const unsubscribe = [
-    ws.on('redraw', schedule),
-    ws.on('scroll', (startS, endS) => {
-      if (startS < built.from || endS > built.to) schedule();
-    }),
-  ];
-  schedule();
-  return () => {
-    if (frame) cancelAnimationFrame(frame);
-    unsubscribe.forEach((u) => u());
-    el.remove();
-  };
+    this.el.replaceChildren(fragment);
+  }
+
+  destroy(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.el.remove();
+    super.destroy();
+  }
 }

@@ -9,8 +9,10 @@ import { SPECTROGRAM_COLOR_MAP } from './colorMap';
 import { robustPeak } from './displayScale';
 import { highlightRegions, LANE_HEIGHT, showRegions, type RegionLayers } from './regions';
 import { afterNextPaint, nextTask } from '../scheduling';
+import { COLORS } from '../theme';
 import { spectrogramDataUrl } from './spectrogramData';
-import { attachRuler } from './ruler';
+import { ReferenceLanePlugin } from './referenceLane';
+import { RulerPlugin } from './ruler';
 import { clampZoom } from './zoom';
 
 export const WAVEFORM_HEIGHT = 120;
@@ -64,9 +66,8 @@ export function useWaveSurfer(
 ): [WaveSurferView, WaveSurferControls] {
   const overlayRef = useRef(overlay);
   overlayRef.current = overlay;
-  // The reference lane: a spacer at the end of wavesurfer's scrolling wrapper (so it zooms and
-  // scrolls with the audio) in which the annotated events are drawn.
-  const laneRef = useRef<HTMLDivElement | null>(null);
+  // The annotated events, in their lane under the spectrogram.
+  const laneRef = useRef<ReferenceLanePlugin | null>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
   const [spectrogramUrl, setSpectrogramUrl] = useState<string>();
@@ -93,12 +94,13 @@ export function useWaveSurfer(
       if (cancelled) return;
 
       const regions = RegionsPlugin.create();
+      const lane = ReferenceLanePlugin.create({ height: LANE_HEIGHT });
       const ws = WaveSurfer.create({
         container: el,
         height: WAVEFORM_HEIGHT,
-        waveColor: '#2f6f7e',
-        progressColor: '#0b3d4a',
-        cursorColor: '#b3261e',
+        waveColor: COLORS.wave,
+        progressColor: COLORS.primary,
+        cursorColor: COLORS.accent,
         cursorWidth: 2,
         // Chest recordings are often quiet and have rare loud clicks: scale to a robust peak.
         normalize: true,
@@ -106,14 +108,10 @@ export function useWaveSurfer(
         dragToSeek: true,
         autoScroll: true,
         autoCenter: true,
-        plugins: [regions],
+        plugins: [regions, lane],
       });
       wsRef.current = ws;
       regionsRef.current = regions;
-      const lane = document.createElement('div');
-      lane.setAttribute('part', 'reference-lane');
-      Object.assign(lane.style, { height: `${LANE_HEIGHT}px`, background: '#eef2f3', borderTop: '1px solid #c9d3d6', display: 'none' });
-      ws.getWrapper().appendChild(lane);
       laneRef.current = lane;
       disposers.push(() => {
         ws.destroy();
@@ -147,10 +145,12 @@ export function useWaveSurfer(
     // A new instance only for a different recording; events are updated in place below.
   }, [recording.id]);
 
+  // The ruler is registered once the waveform is drawn: its first build is a task of its own.
   useEffect(() => {
     const ws = wsRef.current;
     if (!ws || !view.ready) return;
-    return attachRuler(ws, RULER_HEIGHT);
+    const ruler = ws.registerPlugin(RulerPlugin.create({ height: RULER_HEIGHT }));
+    return () => ws.unregisterPlugin(ruler);
   }, [view.ready]);
 
   // The spectrogram is (re-)registered whenever its frequency range changes.
@@ -174,8 +174,6 @@ export function useWaveSurfer(
         maxCanvasWidth: 4000,
       }),
     );
-    // The plugin appends its canvas to the wrapper: keep the reference lane under it.
-    if (laneRef.current) ws.getWrapper().appendChild(laneRef.current);
     const subs = [
       spectrogram.on('ready', () => startTransition(() => setView((v) => (v.spectrogramReady ? v : { ...v, spectrogramReady: true })))),
       spectrogram.on('error', (e) => setView((v) => ({ ...v, error: `The spectrogram could not be drawn: ${e.message}` }))),
@@ -224,7 +222,7 @@ export function useWaveSurfer(
   useEffect(() => {
     const regions = regionsRef.current;
     if (!view.ready || !regions) return;
-    if (laneRef.current) laneRef.current.style.display = layers.reference ? 'block' : 'none';
+    laneRef.current?.setEvents(layers.reference, layers.agreement?.reference);
     showRegions(regions, layers, recording.durationS, WAVEFORM_HEIGHT, { onHover: (id) => overlayRef.current.onHover(id) });
     highlightRegions(regions, overlayRef.current.selectedId, overlayRef.current.hoveredId);
   }, [view.ready, layers, recording.durationS]);
