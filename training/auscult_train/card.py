@@ -44,7 +44,7 @@ def confusion_table(r):
     for lab, row in zip(labels, m):
         rows.append(f"| **{lab}** | " + " | ".join(str(v) for v in row) + " |")
     b = r["task11"]["confusion"]["matrix"]
-    rows += ["", "Task 1-1 (argmax): | pred Normal | pred Adventitious |", "|---|---|---|",
+    rows += ["", "Task 1-1 (argmax):", "", "| | pred Normal | pred Adventitious |", "|---|---|---|",
              f"| true Normal | {b[0][0]} | {b[0][1]} |", f"| true Adventitious | {b[1][0]} | {b[1][1]} |"]
     return "\n".join(rows)
 

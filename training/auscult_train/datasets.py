@@ -19,8 +19,9 @@ def data_root():
 
 @dataclass(frozen=True)
 class Dataset:
-    name: str       # what it is, for messages
-    folder: str     # its sub-folder of the data root
+    name: str         # what it is, for messages
+    source: str       # where it comes from, for messages
+    folder: str       # its sub-folder of the data root
     marker: str = ""  # a path inside it that a complete copy has ("": the folder itself)
 
     @property
@@ -33,8 +34,10 @@ class Dataset:
         if os.path.exists(os.path.join(path, self.marker)):
             return None
         if path == os.path.abspath(self.path):
-            return f"{self.name} not found at {path} (set {DATA_ENV} to the folder that holds {self.folder}/)"
-        return f"{self.name} not found at {path}" + (f" (no {self.marker} in it)" if self.marker else "")
+            fix = f"set {DATA_ENV} to the folder that holds {self.folder}/"
+            return f"{self.name} not found at {path} — {self.source}; {fix}"
+        inside = f" (no {self.marker} in it)" if self.marker else ""
+        return f"{self.name} not found at {path}{inside} — {self.source}"
 
     def require(self, path=None):
         """Raises FileNotFoundError with ``missing()``'s message when the dataset is not there."""
@@ -44,7 +47,11 @@ class Dataset:
         return os.path.abspath(path or self.path)
 
 
-SPRSOUND = Dataset("SPRSound 2022 training release", "sprsound-2022-train", "json")
-SPRSOUND_ORIGINAL_WAV = Dataset("SPRSound original WAV files", os.path.join("sprsound-2022-train", "original-wav"))
-HEART_SOUNDS = Dataset("PASCAL heartbeat-sounds (FLAC, one folder per class)", "heartbeat-sounds", "normal")
-HEART_ORIGINAL_WAV = Dataset("PASCAL heartbeat-sounds original WAV files", "heartbeat-sounds-original-wav")
+SPRSOUND_SOURCE = "SPRSound, Zhang Q. et al., IEEE TBioCAS 16(5):867-881, 2022, doi:10.1109/TBCAS.2022.3204910"
+PASCAL_SOURCE = 'PASCAL Classifying Heart Sounds Challenge 2011, Bentley P. et al., Kaggle "heartbeat-sounds"'
+
+SPRSOUND = Dataset("SPRSound 2022 training release", SPRSOUND_SOURCE, "sprsound-2022-train", "json")
+SPRSOUND_ORIGINAL_WAV = Dataset("SPRSound original WAV files (original-wav/)", SPRSOUND_SOURCE,
+                                os.path.join("sprsound-2022-train", "original-wav"))
+HEART_SOUNDS = Dataset("PASCAL heart sounds (heartbeat-sounds/, FLAC)", PASCAL_SOURCE, "heartbeat-sounds", "normal")
+HEART_ORIGINAL_WAV = Dataset("PASCAL heart-sound original WAV files", PASCAL_SOURCE, "heartbeat-sounds-original-wav")

@@ -2,7 +2,7 @@
 
     python3 -m training.auscult_train.detector_ceiling [--model public/models/detector-tcn-logstft.onnx]
 
-Prints (the numbers quoted in training/README.md, "Why the event F1 target is out of reach"):
+Prints (the numbers quoted in training/cards/detector.md, "Why the event F1 target is out of reach"):
 
 * **Label statistics** over every recording with events: how much of the recorded time lies in
   unannotated stretches of >= ``UNANNOTATED_MIN_MS`` (longer than a median event plus a median pause,

@@ -43,8 +43,8 @@ NODE_TSX = _node_package("tsx")               # training/heart_ts_resample.ts
 
 
 def missing(*needs):
-    """The messages of the requirements that are not met, joined; "" when all are."""
-    return "; ".join(m for m in (need.missing() for need in needs) if m)
+    """The messages of the requirements that are not met, one a line; "" when all are."""
+    return "\n".join(m for m in (need.missing() for need in needs) if m)
 
 
 def requires(*needs):
@@ -66,7 +66,7 @@ def requires(*needs):
 
         def setUp(self):
             if self._missing:
-                self.fail(f"{self._missing}. Set {SKIP_ENV}=1 to skip the tests that need it.")
+                self.fail(f"{self._missing}\n(set {SKIP_ENV}=1 to skip the tests that need it)")
             set_up(self)
 
         cls.setUpClass = classmethod(setUpClass)
