@@ -26,6 +26,7 @@ import { TopBar } from './TopBar';
 import { useNotices } from './useNotices';
 import { useRecordings } from './useRecordings';
 import { Workspace } from './Workspace';
+import { COLORS } from './theme';
 
 const ACCEPT = '.wav,.wave,.flac,.mp3,.ogg,.oga,.opus,.m4a,.mp4,.aac,.webm,.json,audio/*';
 
@@ -36,7 +37,7 @@ const PRINT_STYLES = (
       '@media screen': { '.print-only': { display: 'none !important' } },
       '@media print': {
         '.no-print': { display: 'none !important' },
-        body: { background: '#fff !important' },
+        body: { background: `${COLORS.paper} !important` },
         '@page': { size: 'A4 portrait', margin: '10mm' },
       },
     }}

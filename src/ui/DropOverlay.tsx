@@ -3,6 +3,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, useState } from 'react';
 import { droppedFiles } from './dropFiles';
+import { COLORS, withAlpha } from './theme';
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -62,14 +63,14 @@ export function DropOverlay({ onFiles }: { onFiles: (files: File[]) => void }) {
         position: 'fixed',
         inset: 0,
         zIndex: (t) => t.zIndex.modal + 1,
-        bgcolor: 'rgba(11, 61, 74, 0.82)',
+        bgcolor: withAlpha(COLORS.primary, 0.82),
         display: 'grid',
         placeItems: 'center',
         pointerEvents: 'none',
-        border: '6px dashed rgba(255,255,255,0.8)',
+        border: `6px dashed ${withAlpha(COLORS.paper, 0.8)}`,
       }}
     >
-      <Typography variant="h4" sx={{ color: '#fff', fontWeight: 700, textAlign: 'center', px: 2 }}>
+      <Typography variant="h4" sx={{ color: COLORS.paper, fontWeight: 700, textAlign: 'center', px: 2 }}>
         Drop audio files or folders to open them
         <Typography component="span" sx={{ display: 'block', mt: 1, fontSize: '1.1rem' }}>
           WAV, FLAC, MP3, Ogg, M4A — and SPRSound .json annotations

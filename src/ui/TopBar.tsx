@@ -8,6 +8,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import { FolderOpenIcon, HelpIcon, MicIcon } from './icons';
+import { COLORS } from './theme';
 
 export interface TopBarProps {
   onOpen: () => void;
@@ -42,7 +43,7 @@ export function TopBar({ onOpen, onOpenFolder, onRecord, onHelp }: TopBarProps) 
         <Typography variant="body2" sx={{ opacity: 0.85, display: { xs: 'none', md: 'block' } }}>
           Lung &amp; heart sound analysis
         </Typography>
-        {!online && <Chip size="small" label="Offline" sx={{ bgcolor: '#fff', color: 'primary.main', fontWeight: 700 }} />}
+        {!online && <Chip size="small" label="Offline" sx={{ bgcolor: COLORS.paper, color: 'primary.main', fontWeight: 700 }} />}
         <Box sx={{ flex: 1 }} />
         <Button color="inherit" variant="outlined" startIcon={<FolderOpenIcon />} onClick={onOpen}>
           Open files

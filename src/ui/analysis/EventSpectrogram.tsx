@@ -8,6 +8,7 @@ import type { AnalysedEvent, EventFeatureMap } from '../../core/types';
 import type { LoadedRecording } from '../../core/recording';
 import { SPECTROGRAM_COLOR_MAP } from '../timeline/colorMap';
 import { eventFeatureMap } from './jobs';
+import { COLORS, withAlpha } from '../theme';
 
 const WIDTH = 240;
 const HEIGHT = 130;
@@ -92,12 +93,12 @@ export function EventSpectrogram({ recording, event, model }: { recording: Loade
         </Typography>
       ) : (
         <>
-          <Box sx={{ position: 'relative', width: WIDTH, height: HEIGHT, mt: 0.5, bgcolor: '#000', borderRadius: 0.5, overflow: 'hidden' }}>
+          <Box sx={{ position: 'relative', width: WIDTH, height: HEIGHT, mt: 0.5, bgcolor: COLORS.black, borderRadius: 0.5, overflow: 'hidden' }}>
             <canvas ref={canvas} style={{ width: WIDTH, height: HEIGHT, imageRendering: 'pixelated', display: map ? 'block' : 'none' }} />
             {map && (
               <>
-                <Box sx={{ position: 'absolute', left: 4, top: 2, font: '600 10px/14px system-ui', color: '#fff', bgcolor: 'rgba(0,0,0,.55)', px: 0.5 }}>{hz(map.fMaxHz)}</Box>
-                <Box sx={{ position: 'absolute', left: 4, bottom: 2, font: '600 10px/14px system-ui', color: '#fff', bgcolor: 'rgba(0,0,0,.55)', px: 0.5 }}>{hz(map.fMinHz)}</Box>
+                <Box sx={{ position: 'absolute', left: 4, top: 2, font: '600 10px/14px system-ui', color: COLORS.paper, bgcolor: withAlpha(COLORS.black, 0.55), px: 0.5 }}>{hz(map.fMaxHz)}</Box>
+                <Box sx={{ position: 'absolute', left: 4, bottom: 2, font: '600 10px/14px system-ui', color: COLORS.paper, bgcolor: withAlpha(COLORS.black, 0.55), px: 0.5 }}>{hz(map.fMinHz)}</Box>
               </>
             )}
           </Box>

@@ -22,6 +22,7 @@ import { CLASS_ABBREVIATIONS } from '../../analysis/classes';
 import { EVENT_CLASSES, eventColor } from '../../core/labels';
 import { PlayIcon } from '../icons';
 import { modelLabel } from './modelNames';
+import { COLORS, withAlpha } from '../theme';
 
 export interface EventTableProps {
   events: readonly AnalysedEvent[];
@@ -59,7 +60,7 @@ function ClassCell({ ev, onRelabel, onReclassify, onDelete }: { ev: AnalysedEven
             font: 'inherit',
             fontWeight: 700,
             cursor: 'pointer',
-            border: '1px solid #c9d3d6',
+            border: `1px solid ${COLORS.border}`,
             borderLeft: `6px solid ${eventColor(ev.label)}`,
             borderRadius: 1,
             bgcolor: 'background.paper',
@@ -93,7 +94,7 @@ function ClassCell({ ev, onRelabel, onReclassify, onDelete }: { ev: AnalysedEven
             setAnchor(null);
             onReclassify();
           }}
-          sx={{ borderTop: '1px solid #e0e6e8', fontWeight: 600 }}
+          sx={{ borderTop: `1px solid ${COLORS.divider}`, fontWeight: 600 }}
         >
           Classify again with the model
         </MenuItem>
@@ -193,8 +194,8 @@ export const EventTable = memo(function EventTable(p: EventTableProps) {
                   onMouseLeave={() => p.onHover(undefined)}
                   sx={{
                     cursor: 'pointer',
-                    '&.Mui-selected, &.Mui-selected:hover': { bgcolor: 'rgba(179, 38, 30, 0.10)' },
-                    outline: ev.id === p.hoveredId && !selected ? '2px dashed #0b3d4a' : undefined,
+                    '&.Mui-selected, &.Mui-selected:hover': { bgcolor: withAlpha(COLORS.accent, 0.1) },
+                    outline: ev.id === p.hoveredId && !selected ? `2px dashed ${COLORS.primary}` : undefined,
                     outlineOffset: -2,
                   }}
                 >
@@ -253,7 +254,7 @@ export const EventTable = memo(function EventTable(p: EventTableProps) {
                         const v = votes.get(m);
                         return (
                           <Box key={m} data-testid="vote" data-model={m} data-vote={v?.label ?? ''}>
-                            <Box component="span" sx={{ display: 'inline-block', width: 8, height: 8, borderRadius: '50%', bgcolor: v ? eventColor(v.label) : '#ccc', mr: 0.5 }} />
+                            <Box component="span" sx={{ display: 'inline-block', width: 8, height: 8, borderRadius: '50%', bgcolor: v ? eventColor(v.label) : COLORS.muted, mr: 0.5 }} />
                             {modelLabel(m, p.catalog)}: {v ? `${v.label}${m.endsWith('(detector)') ? '' : ` ${pct(v.confidence)}`}` : '—'}
                           </Box>
                         );

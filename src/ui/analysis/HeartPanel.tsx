@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import type { AnalysisState } from '../../core/recording';
 import type { HeartAnalysis } from '../../core/types';
 import { HEART_CLASSES, heartColor } from '../../core/labels';
+import { COLORS } from '../theme';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -56,7 +57,7 @@ export function HeartPanel({ heart, state }: { heart?: HeartAnalysis; state?: An
               <Typography variant="body2" sx={{ width: 72, fontWeight: c.name === heart.top.className ? 700 : 400 }}>
                 {c.name}
               </Typography>
-              <Box sx={{ flex: 1, height: 10, bgcolor: '#e6ecee', borderRadius: 1, overflow: 'hidden' }}>
+              <Box sx={{ flex: 1, height: 10, bgcolor: COLORS.track, borderRadius: 1, overflow: 'hidden' }}>
                 <Box sx={{ width: pct(p), height: '100%', bgcolor: c.color }} />
               </Box>
               <Typography variant="body2" sx={{ width: 40, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>

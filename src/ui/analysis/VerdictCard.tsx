@@ -8,7 +8,8 @@ import Typography from '@mui/material/Typography';
 import type { AnalysedEvent, RecordingAnalysis } from '../../core/types';
 import { eventsImply, supportingEvents } from '../../analysis/events';
 import { normaliseRecordLabel } from '../../analysis/datasetMetrics';
-import { eventColor, recordColor } from '../../core/labels';
+import { eventColor, NORMAL, POOR_QUALITY, recordColor } from '../../core/labels';
+import { COLORS } from '../theme';
 
 export interface VerdictCardProps {
   analysis: RecordingAnalysis;
@@ -59,11 +60,11 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
       </Box>
       <Box sx={{ flex: '1 1 280px' }}>
         <Typography variant="body2" sx={{ fontWeight: 700, mb: 0.5 }}>
-          {verdict.label === 'Poor Quality'
+          {verdict.label === POOR_QUALITY
             ? 'The recording is too noisy or faint to judge; record again if possible.'
             : support.length
-              ? `Supported by ${support.length} ${verdict.label === 'Normal' ? 'normal breath' : 'adventitious'} event${support.length > 1 ? 's' : ''}:`
-              : verdict.label === 'Normal'
+              ? `Supported by ${support.length} ${verdict.label === NORMAL ? 'normal breath' : 'adventitious'} event${support.length > 1 ? 's' : ''}:`
+              : verdict.label === NORMAL
                 ? 'No adventitious events were found.'
                 : 'No event of this kind is on the timeline; the verdict comes from the recording as a whole.'}
         </Typography>
@@ -80,7 +81,7 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
           ))}
           {support.length > 12 && <Chip size="small" label={`+${support.length - 12} more`} />}
         </Stack>
-        {implied && implied !== verdict.label && verdict.label !== 'Poor Quality' && (
+        {implied && implied !== verdict.label && verdict.label !== POOR_QUALITY && (
           <Typography variant="body2" sx={{ mt: 0.75 }} data-testid="verdict-edited-note">
             With your edits the events point to <b>{implied}</b> (the model said {verdict.label}).
           </Typography>
@@ -96,7 +97,7 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
               <Typography variant="caption" sx={{ width: 80 }}>
                 {c}
               </Typography>
-              <Box sx={{ flex: 1, height: 8, bgcolor: '#e6ecee', borderRadius: 1, overflow: 'hidden' }}>
+              <Box sx={{ flex: 1, height: 8, bgcolor: COLORS.track, borderRadius: 1, overflow: 'hidden' }}>
                 <Box sx={{ width: pct(verdict.recordProbs![k]), height: '100%', bgcolor: recordColor(c) }} />
               </Box>
               <Typography variant="caption" sx={{ width: 34, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>

@@ -14,6 +14,7 @@ import Typography from '@mui/material/Typography';
 import { memo, useMemo } from 'react';
 import { datasetMetrics, type AnnotatedItem, type TaskResult } from '../../analysis/datasetMetrics';
 import type { LoadedRecording } from '../../core/recording';
+import { COLORS, withAlpha } from '../theme';
 
 const f3 = (x: number) => x.toFixed(3);
 const cell = { px: 1, py: 0.5, fontVariantNumeric: 'tabular-nums' } as const;
@@ -50,7 +51,7 @@ function Confusion({ title, task }: { title: string; task: TaskResult }) {
                     ...cell,
                     textAlign: 'center',
                     fontWeight: r === c ? 700 : 400,
-                    bgcolor: n ? (r === c ? `rgba(0, 158, 115, ${0.15 + (0.6 * n) / max})` : `rgba(213, 94, 0, ${0.1 + (0.5 * n) / max})`) : undefined,
+                    bgcolor: n ? (r === c ? withAlpha(COLORS.agree, 0.15 + (0.6 * n) / max) : withAlpha(COLORS.disagree, 0.1 + (0.5 * n) / max)) : undefined,
                   }}
                 >
                   {n}

@@ -2,7 +2,7 @@
 // OpenRecordings that logs what it saves, and a promise the test resolves when it wants to.
 import type { AnalysedEvent, PreparedRecording, RecordingAnalysis } from '../../core/types';
 import type { LoadedRecording } from '../../core/recording';
-import { EVENT_NAMES } from '../../core/labels';
+import { EVENT_NAMES, NORMAL } from '../../core/labels';
 import { OpenRecordings } from './list';
 
 export function fakePrepared(durationS = 10, nativeRate = 8000): PreparedRecording {
@@ -21,7 +21,7 @@ export function fakeRecording(id: string, extra: Partial<LoadedRecording> = {}):
   return { id, name: `${id}.wav`, source: 'file', format: 'WAV pcm16', durationS: prepared.durationS, nativeRate: 8000, channels: 1, prepared, events: [], warnings: [], ...extra };
 }
 
-export function event(id: string, start: number, end: number, label = 'Normal', extra: Partial<AnalysedEvent> = {}): AnalysedEvent {
+export function event(id: string, start: number, end: number, label = NORMAL, extra: Partial<AnalysedEvent> = {}): AnalysedEvent {
   return { id, start, end, label, confidence: 0.8, ...extra };
 }
 

@@ -7,11 +7,12 @@ import type { ModelCatalog, InferenceStatus } from '../../core/types';
 import { agreement as computeAgreement, AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
 import { supportingEvents } from '../../analysis/events';
 import type { LoadedRecording } from '../../core/recording';
-import { EVENT_CLASSES } from '../../core/labels';
+import { EVENT_CLASSES, POOR_QUALITY } from '../../core/labels';
 import { CLASS_ABBREVIATIONS } from '../../analysis/classes';
 import { formatDuration, formatRate } from '../format';
 import { modelLabel } from '../analysis/modelNames';
 import { drawTimelinePicture } from './timelinePicture';
+import { COLORS } from '../theme';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -44,11 +45,11 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
   const agree = ref && analysis ? computeAgreement(ref.events, events) : undefined;
   const used = new Set<string>([...(analysis?.eventModels ?? []), ...(analysis?.detectorId ? [analysis.detectorId] : [])]);
   const models = (catalog?.models ?? []).filter((m) => used.has(m.id));
-  const th = { textAlign: 'left', borderBottom: '1px solid #999', padding: '1px 4px', fontWeight: 700 } as const;
-  const td = { borderBottom: '1px solid #ddd', padding: '1px 4px', fontVariantNumeric: 'tabular-nums' } as const;
+  const th = { textAlign: 'left', borderBottom: `1px solid ${COLORS.printRule}`, padding: '1px 4px', fontWeight: 700 } as const;
+  const td = { borderBottom: `1px solid ${COLORS.printRuleLight}`, padding: '1px 4px', fontVariantNumeric: 'tabular-nums' } as const;
   return (
-    <Box className="print-only" data-testid="report" sx={{ font: '11px/1.35 system-ui, sans-serif', color: '#000', p: 0 }}>
-      <Box sx={{ display: 'flex', justifyContent: 'space-between', borderBottom: '2px solid #0b3d4a', pb: '4px', mb: '6px' }}>
+    <Box className="print-only" data-testid="report" sx={{ font: '11px/1.35 system-ui, sans-serif', color: COLORS.black, p: 0 }}>
+      <Box sx={{ display: 'flex', justifyContent: 'space-between', borderBottom: `2px solid ${COLORS.primary}`, pb: '4px', mb: '6px' }}>
         <Box>
           <Box sx={{ fontSize: 18, fontWeight: 800 }}>Auscult — lung sound report</Box>
           <Box>
@@ -72,7 +73,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
       </Box>
       {verdict && (
         <Box sx={{ mb: '6px' }}>
-          {verdict.label === 'Poor Quality'
+          {verdict.label === POOR_QUALITY
             ? 'The recording is too noisy or faint to judge.'
             : support.length
               ? `Supporting events: ${support.map((e) => `${e.label} ${e.start.toFixed(1)}–${e.end.toFixed(1)} s`).join('; ')}.`
@@ -80,7 +81,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
         </Box>
       )}
 
-      {picture && <img src={picture} alt="Timeline of the recording with its events" style={{ width: '100%', border: '1px solid #999' }} data-testid="report-picture" />}
+      {picture && <img src={picture} alt="Timeline of the recording with its events" style={{ width: '100%', border: `1px solid ${COLORS.printRule}` }} data-testid="report-picture" />}
 
       <table style={{ width: '100%', borderCollapse: 'collapse', marginTop: 6 }} data-testid="report-events">
         <thead>
@@ -122,7 +123,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
           ))}
         </tbody>
       </table>
-      <Box sx={{ mt: '2px', color: '#333' }}>
+      <Box sx={{ mt: '2px', color: COLORS.printSecondary }}>
         Probabilities: {EVENT_CLASSES.map((c) => `${CLASS_ABBREVIATIONS[c.name]} = ${c.name}`).join(', ')}.
         {agree &&
           ` Annotation: ${(Object.keys(agree.counts) as AgreementKind[])
@@ -131,7 +132,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
             .join('; ')}.`}
       </Box>
 
-      <Box sx={{ mt: '8px', borderTop: '1px solid #999', pt: '4px' }} data-testid="report-models">
+      <Box sx={{ mt: '8px', borderTop: `1px solid ${COLORS.printRule}`, pt: '4px' }} data-testid="report-models">
         <b>Models</b> (event classifier: {analysis ? modelLabel(analysis.eventModel, catalog) : '—'}; ran on {status?.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
         {analysis ? `, ${(analysis.elapsedMs / 1000).toFixed(1)} s` : ''}):
         <table style={{ width: '100%', borderCollapse: 'collapse' }}>
@@ -157,7 +158,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
           </tbody>
         </table>
       </Box>
-      <Box sx={{ mt: '6px', color: '#333' }}>
+      <Box sx={{ mt: '6px', color: COLORS.printSecondary }}>
         Generated offline by Auscult on this device; the recording never left it. Decision support only — interpret with the clinical findings.
       </Box>
     </Box>

@@ -3,6 +3,7 @@
 // rather than captured from the screen, so it prints the same at any zoom or scroll.
 import type { TimedEvent } from '../../core/types';
 import { eventColor } from '../../core/labels';
+import { COLORS, withAlpha } from '../theme';
 
 export interface PictureInput {
   peaks: Float32Array;
@@ -20,7 +21,7 @@ export function drawTimelinePicture(canvas: HTMLCanvasElement, input: PictureInp
   const axis = 26;
   const wave = height - axis - lane;
   const x = (t: number) => (t / input.durationS) * width;
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = COLORS.paper;
   ctx.fillRect(0, 0, width, height);
 
   for (const e of input.events) {
@@ -38,7 +39,7 @@ export function drawTimelinePicture(canvas: HTMLCanvasElement, input: PictureInp
   mags.sort((a, b) => a - b);
   const scale = mags[Math.floor(mags.length * 0.995)] || 1;
   const mid = wave / 2;
-  ctx.fillStyle = '#0b3d4a';
+  ctx.fillStyle = COLORS.primary;
   for (let px = 0; px < width; px++) {
     const a = Math.floor((px / width) * n);
     const b = Math.max(a + 1, Math.floor(((px + 1) / width) * n));
@@ -57,16 +58,16 @@ export function drawTimelinePicture(canvas: HTMLCanvasElement, input: PictureInp
   for (const e of input.events) {
     const w = x(e.end) - x(e.start);
     if (w < 40) continue;
-    ctx.fillStyle = 'rgba(255,255,255,0.9)';
+    ctx.fillStyle = withAlpha(COLORS.paper, 0.9);
     const label = e.label;
     const tw = Math.min(w - 6, ctx.measureText(label).width + 8);
     ctx.fillRect(x(e.start) + 3, 3, tw, 20);
-    ctx.fillStyle = '#111';
+    ctx.fillStyle = COLORS.ink;
     ctx.fillText(label, x(e.start) + 7, 18, tw - 8);
   }
 
   if (input.reference) {
-    ctx.fillStyle = '#eef2f3';
+    ctx.fillStyle = COLORS.lane;
     ctx.fillRect(0, wave, width, lane);
     for (const e of input.reference) {
       ctx.fillStyle = eventColor(e.label) + '88';
@@ -75,14 +76,14 @@ export function drawTimelinePicture(canvas: HTMLCanvasElement, input: PictureInp
       ctx.lineWidth = 2;
       ctx.strokeRect(x(e.start), wave + 6, Math.max(1, x(e.end) - x(e.start)), lane - 12);
     }
-    ctx.fillStyle = '#1d2b30';
+    ctx.fillStyle = COLORS.text;
     ctx.font = '600 13px system-ui, sans-serif';
     ctx.fillText('Annotation', width - 80, wave + lane - 14);
   }
 
-  ctx.fillStyle = '#f3f6f7';
+  ctx.fillStyle = COLORS.page;
   ctx.fillRect(0, height - axis, width, axis);
-  ctx.fillStyle = '#1d2b30';
+  ctx.fillStyle = COLORS.text;
   ctx.font = '14px system-ui, sans-serif';
   const step = input.durationS > 60 ? 10 : input.durationS > 20 ? 5 : 1;
   for (let t = 0; t <= input.durationS; t += step) {

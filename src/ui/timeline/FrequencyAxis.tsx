@@ -1,6 +1,7 @@
 // Frequency labels for the spectrogram, drawn outside wavesurfer's scrolling area: the plugin's
 // own labels scroll away with the content as soon as the view is zoomed in.
 import Box from '@mui/material/Box';
+import { COLORS, withAlpha } from '../theme';
 
 export interface FrequencyAxisProps {
   maxHz: number;
@@ -39,10 +40,10 @@ export function FrequencyAxis({ maxHz, top, height }: FrequencyAxisProps) {
               gap: '3px',
             }}
           >
-            <Box sx={{ width: 6, height: '2px', bgcolor: '#fff' }} />
+            <Box sx={{ width: 6, height: '2px', bgcolor: COLORS.paper }} />
             <Box
               component="span"
-              sx={{ font: '600 11px/14px system-ui, sans-serif', color: '#fff', bgcolor: 'rgba(0,0,0,0.6)', px: '3px', borderRadius: '2px' }}
+              sx={{ font: '600 11px/14px system-ui, sans-serif', color: COLORS.paper, bgcolor: withAlpha(COLORS.black, 0.6), px: '3px', borderRadius: '2px' }}
             >
               {formatHz(hz)}
             </Box>
