@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from . import data
+from .evaluate import event_inputs
 from .features import EVENT_FEATURES
 from .models import ExportModel, count_params, describe_architecture, load_classifier
 from .onnx_export import (CLASSIFIER_TOLERANCES, MODELS_DIR, PROBS_TOLERANCE, export_classifier, feature_checksum,
@@ -52,12 +53,6 @@ def golden_events(ds):
         s, e, t = ds.events[base][k]
         out.append((base, s, e, data.CLASS_INDEX[t]))
     return out
-
-
-def event_windows(ds, events):
-    """Model inputs [W, CLIP] of the events' windows under the input policy."""
-    return np.concatenate([data.event_windows(data.event_samples(ds.recording(b), s, e))
-                           for b, s, e, _ in events]).astype(np.float32)
 
 
 @torch.no_grad()
@@ -135,7 +130,7 @@ def main(argv=None):
     if os.path.exists(args.golden):
         with open(args.golden) as f:
             golden = json.load(f).get("events", [])
-    windows = event_windows(ds, golden_events(ds) + extra)
+    windows, _ = event_inputs(ds, golden_events(ds) + extra)
     ids, entries = [], []
     for spec in args.model:
         model_id, ckpt_path = spec.split("=", 1)

@@ -15,10 +15,10 @@ torch.stft.
   which matters where onnxruntime's ReduceMean (a sequential float32 sum) must agree with PyTorch:
     ONE_PASS             one mean over [F, T] (event classifiers: 2.5 s clips, 40 x 309 values);
     FREQUENCY_THEN_TIME  the mean over F, then the mean of those over T (detector: over a 15 s
-                         recording, 63 x 1917 values, one ReduceMean was off by 1.5e-3);
+                         recording, 63 x 1917 values, one ReduceMean is off by 1.5e-3);
     TWO_PASS             one mean over [F, T], then the mean of the centred map subtracted again
                          (heart model: digitally silent windows sit on the LOG_EPS floor, where a
-                         ReduceMean of ~18k values near -13.8 was off by ~1e-3).
+                         ReduceMean of ~18k values near -13.8 is off by ~1e-3).
   The heart model also divides by std + 0.1 instead of std + 1e-5: in a silent window the map is
   flat to float32 precision, and dividing its rounding noise by ~1e-5 made ONNX and PyTorch disagree
   by 1e-2 in probability; with 0.1 (real windows' log-power std is 2-4) such windows give ~0.

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from . import heart_data as hd
+from .datasets import HEART_ORIGINAL_WAV
 from .features import HEART_FEATURES
 from .models import ExportModel, count_params, describe_architecture, load_classifier
 from .onnx_export import (CLASSIFIER_TOLERANCES, MODELS_DIR, PROBS_TOLERANCE, bench_node, export_classifier,
@@ -104,7 +105,7 @@ def main(argv=None):
     export_classifier(model, onnx_path, hd.WINDOW)
 
     # Real inputs: the original WAVs as the app sees them, plus val recordings from the training cache.
-    wavs = original_wavs(args.originals)
+    wavs = original_wavs(HEART_ORIGINAL_WAV.require(args.originals))
     app_inputs = {os.path.basename(p): ts_resampled(p) for p in wavs}
     ds = hd.HeartSounds(args.data)
     val = ds.labelled(set(hd.load_split()["val"]))

@@ -14,6 +14,7 @@ import unittest
 import numpy as np
 
 from training.auscult_train import data, export, onnx_export, train
+from training.auscult_train.evaluate import event_inputs
 from training.auscult_train.features import EVENT_FEATURES
 from training.auscult_train.models import ExportModel, load_classifier
 from training.tests.support import NODE_ORT, SPRSOUND, requires
@@ -57,7 +58,7 @@ class SmokeTest(unittest.TestCase):
         ds = data.SPRSound()
         clf, _ = load_classifier(self.ckpt, EVENT_FEATURES)
         model = ExportModel(clf).eval()
-        windows = export.event_windows(ds, export.golden_events(ds)[:3])
+        windows, _ = event_inputs(ds, export.golden_events(ds)[:3])
         got = onnx_export.run_node(os.path.join(out, "smoke.onnx"), [windows])[0]
         self.assertEqual(got["probs"].shape, (len(windows), len(data.CLASSES)))
         self.assertEqual(got["features"].shape, (len(windows), 1, 40, 309))
