@@ -15,8 +15,12 @@ test('a full session makes no request outside the app origin', async ({ page, co
     fileFromDisk(dataPath(WHEEZE_WAV.replace('original-wav/', 'json/').replace('.wav', '.json')), 'application/json'),
   ]);
   await expectTimelineDrawn(page);
-  // Give analysis (model fetches, inference) time to run to completion.
-  await page.waitForTimeout(5_000);
+  // The whole analysis (model fetches, inference) belongs to the session: wait until it is done.
+  await expect(page.locator('[data-testid="verdict"][data-label]')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+  await expect(page.getByTestId('analysis-error')).toHaveCount(0);
+  // The models were among the session's requests.
+  expect(requests.filter((u) => u.endsWith('.onnx')).length, 'model requests').toBeGreaterThan(0);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Auscult' })).toBeVisible();
 

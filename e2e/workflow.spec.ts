@@ -4,7 +4,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import type { RecordingEvents } from '../src/metrics/events';
 import { ARTIFACTS, dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, WHEEZE_WAV } from './helpers';
+
+// src/core/labels imports its JSON table without an import attribute, which Playwright's Node loader
+// refuses; tsx (as the CLI uses) loads the app's own metrics module and label table.
+const srcModule = <T>(rel: string) => tsImport(rel, import.meta.url) as Promise<T>;
 
 const jsonOf = (wav: string) => wav.replace('original-wav/', 'json/').replace(/\.wav$/, '.json');
 
@@ -329,7 +335,8 @@ test('many WAV + JSON pairs are analysed in turn and scored in the Dataset metri
   await expect(panel.locator('[data-task="Task 1-1"][data-testid="task-row"]')).toHaveAttribute('data-n', String(annotatedEvents));
   await expect(panel.locator('[data-task="Task 2-2"][data-testid="task-row"]')).toHaveAttribute('data-n', String(set.length));
   await expect(panel.getByTestId('confusion')).toHaveCount(4);
-  await expect(panel.getByTestId('event-f1')).toHaveAttribute('data-f1', /^\d\.\d{4}$/);
+  const eventF1 = panel.getByTestId('event-f1');
+  await expect(eventF1).toHaveAttribute('data-f1', /^\d\.\d{4}$/);
 
   // Task 2-2 from the verdicts the list shows, against the annotations' record labels.
   const names = await page.getByTestId('recording-item').evaluateAll((els) => els.map((e) => e.querySelector('p, span')?.textContent ?? ''));
@@ -340,6 +347,36 @@ test('many WAV + JSON pairs are analysed in turn and scored in the Dataset metri
   const expectedScore = challengeScore(truth, order.map((i) => verdicts[i]));
   const shown = Number(await panel.locator('[data-task="Task 2-2"][data-testid="task-row"]').getAttribute('data-score'));
   expect(shown).toBeCloseTo(expectedScore, 3);
+
+  // The event F1: src/metrics/events.ts on the annotations and the events the app shows for each
+  // recording (rows carry start / end in s to the ms, as the metrics round them).
+  const shownF1 = { agnostic: await eventF1.getAttribute('data-f1'), classAware: await eventF1.getAttribute('data-class-f1') };
+  await page.getByRole('tab', { name: 'Recording', exact: true }).click();
+  const perRecording: RecordingEvents[] = [];
+  for (const w of set) {
+    const item = page.getByTestId('recording-item').filter({ hasText: w.replace('original-wav/', '') });
+    await item.click();
+    await expect(item).toHaveClass(/Mui-selected/);
+    await expect(page.locator('[data-testid="verdict"][data-label]')).toBeVisible();
+    const estimated = await page.getByTestId('event-row').evaluateAll((els) =>
+      els.map((e) => ({
+        start: Math.round(Number(e.getAttribute('data-start')) * 1000),
+        end: Math.round(Number(e.getAttribute('data-end')) * 1000),
+        type: e.getAttribute('data-label') ?? '',
+      })),
+    );
+    const annotation = JSON.parse(readFileSync(dataPath(jsonOf(w)), 'utf8')) as { event_annotation: { start: string; end: string; type: string }[] };
+    const reference = annotation.event_annotation.map((e) => ({ start: Number(e.start), end: Number(e.end), type: e.type }));
+    perRecording.push({ reference, estimated });
+  }
+  const { eventScores } = await srcModule<typeof import('../src/metrics/events')>('../src/metrics/events.ts');
+  const { EVENT_CLASSES } = await srcModule<typeof import('../src/core/labels')>('../src/core/labels/index.ts');
+  const expectedEvents = eventScores(perRecording, EVENT_CLASSES.map((c) => c.name));
+  expect(perRecording.reduce((n, r) => n + r.estimated.length, 0), 'events shown').toBeGreaterThan(0);
+  expect(shownF1, JSON.stringify(expectedEvents.agnostic)).toEqual({
+    agnostic: expectedEvents.agnostic.f1.toFixed(4),
+    classAware: expectedEvents.classAware.f1.toFixed(4),
+  });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${ARTIFACTS}/dataset-metrics.png`, fullPage: true });
 });
