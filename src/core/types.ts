@@ -197,7 +197,7 @@ export interface EventModelChoice {
   id: string;
   label: string;
   members: string[];
-  /** The manifest's held-out Task 1-2 score, if it has one. */
+  /** The Task 1-2 score it is ranked by: the manifest's selectionMetrics (validation, never test), if any. */
   score?: number;
 }
 

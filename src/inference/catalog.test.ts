@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { modelCatalog, pickDefault } from './catalog';
-import type { Manifest, ModelEntry } from './manifest';
+import type { EnsembleEntry, Manifest, ModelEntry, SelectionMetrics } from './manifest';
 
-const model = (id: string, task: string, score?: number): ModelEntry =>
+const test = (score: number) => ({ split: 'test patients (n=52)', task12: { Score: score } });
+const val = (score: number): SelectionMetrics => ({ split: 'validation patients (n=24)', task12: { Score: score } });
+
+const model = (id: string, task: string, scores: { test?: number; val?: number } = {}): ModelEntry =>
   ({
     id,
     task,
@@ -13,26 +16,39 @@ const model = (id: string, task: string, score?: number): ModelEntry =>
     input: { name: 'waveform', clipSamples: 20000, shorter: 'tile', longer: 'mean-of-windows', windowHopSamples: 10000 },
     outputs: { probs: 'probs' },
     classes: [],
-    metrics: score === undefined ? undefined : { task12: { Score: score } },
+    metrics: scores.test === undefined ? undefined : test(scores.test),
+    selectionMetrics: scores.val === undefined ? undefined : val(scores.val),
     sizeBytes: 1,
     sha256: 'abc',
     training: { command: '', commit: 'c0ffee', seed: 1 },
   }) as ModelEntry;
+const eventModel = (id: string, scores: { test?: number; val?: number } = {}) => model(id, 'respiratory-event', scores);
+const detector = model('det', 'respiratory-detector');
+const heart = model('heart-r', 'heart');
+
+const ensemble = (scores: { test?: number; val?: number } = {}): EnsembleEntry => ({
+  id: 'ensemble',
+  members: ['resnet18-a', 'vgg16-a'],
+  combine: 'mean-probs',
+  metrics: scores.test === undefined ? undefined : test(scores.test),
+  selectionMetrics: scores.val === undefined ? undefined : val(scores.val),
+});
 
 describe('model catalog', () => {
-  it('offers ResNet-18, VGG-16 and the ensemble, and makes the ensemble the default only when it measures better', () => {
+  it('offers ResNet-18, VGG-16 and the ensemble; the ensemble is the default when it scores better on validation', () => {
     const manifest: Manifest = {
       version: 1,
-      models: [model('resnet18-a', 'respiratory-event', 0.76), model('vgg16-a', 'respiratory-event', 0.78), model('det', 'respiratory-detector'), model('heart-r', 'heart')],
-      ensembles: [{ id: 'ensemble', members: ['resnet18-a', 'vgg16-a'], combine: 'mean-probs', metrics: { task12: { Score: 0.79 } } }],
+      models: [eventModel('resnet18-a', { val: 0.76 }), eventModel('vgg16-a', { val: 0.78 }), detector, heart],
+      ensembles: [ensemble({ val: 0.79 })],
     };
     const c = modelCatalog(manifest);
-    expect(c.eventChoices.map((x) => [x.id, x.label])).toEqual([
-      ['resnet18', 'ResNet-18'],
-      ['vgg16', 'VGG-16'],
-      ['ensemble', 'Both (ResNet-18 + VGG-16)'],
+    expect(c.eventChoices.map((x) => [x.id, x.label, x.score])).toEqual([
+      ['resnet18', 'ResNet-18', 0.76],
+      ['vgg16', 'VGG-16', 0.78],
+      ['ensemble', 'Both (ResNet-18 + VGG-16)', 0.79],
     ]);
     expect(c.defaultEventChoice).toBe('ensemble');
+    expect(c.defaultReason).toMatch(/validation patients \(n=24\)/);
     expect(c.detectorId).toBe('det');
     expect(c.heartModelId).toBe('heart-r');
     expect(c.models.find((m) => m.id === 'vgg16-a')).toMatchObject({ sha256: 'abc', commit: 'c0ffee' });
@@ -47,10 +63,37 @@ describe('model catalog', () => {
     expect(worse.id).toBe('resnet18');
   });
 
-  it('with a single model and no metrics, that model is the default', () => {
-    const c = modelCatalog({ version: 1, models: [model('resnet18-a', 'respiratory-event')], ensembles: [] });
-    expect(c.eventChoices.map((x) => x.id)).toEqual(['resnet18']);
+  it('never lets test metrics choose: the validation ranking decides even when test says the opposite', () => {
+    const manifest: Manifest = {
+      version: 1,
+      // On test the ensemble is best and VGG beats ResNet; on validation ResNet-18 is best.
+      models: [eventModel('resnet18-a', { test: 0.7, val: 0.82 }), eventModel('vgg16-a', { test: 0.8, val: 0.78 })],
+      ensembles: [ensemble({ test: 0.9, val: 0.8 })],
+    };
+    const c = modelCatalog(manifest);
+    expect(c.defaultEventChoice).toBe('resnet18');
+    expect(c.eventChoices.map((x) => x.score)).toEqual([0.82, 0.78, 0.8]);
+  });
+
+  it('with test metrics only, nothing is ranked: the ensemble is the default, and no score is shown', () => {
+    const manifest: Manifest = {
+      version: 1,
+      // Test says VGG-16 is far better than the ensemble; it must not matter.
+      models: [eventModel('resnet18-a', { test: 0.7 }), eventModel('vgg16-a', { test: 0.95 })],
+      ensembles: [ensemble({ test: 0.6 })],
+    };
+    const c = modelCatalog(manifest);
+    expect(c.defaultEventChoice).toBe('ensemble');
+    expect(c.defaultReason).toBe('No validation metrics in the manifest; the ensemble is the default.');
+    expect(c.eventChoices.every((x) => x.score === undefined)).toBe(true);
+  });
+
+  it('with no ensemble and no validation metrics, the first choice is the default', () => {
+    const c = modelCatalog({ version: 1, models: [eventModel('resnet18-a', { test: 0.5 }), eventModel('vgg16-a', { test: 0.9 })], ensembles: [] });
     expect(c.defaultEventChoice).toBe('resnet18');
     expect(c.detectorId).toBeNull();
+    const single = modelCatalog({ version: 1, models: [eventModel('resnet18-a')], ensembles: [] });
+    expect(single.eventChoices.map((x) => x.id)).toEqual(['resnet18']);
+    expect(single.defaultEventChoice).toBe('resnet18');
   });
 });

@@ -12,6 +12,19 @@ export interface EventInputPolicy {
   windowHopSamples: number;
 }
 
+/**
+ * How the model is chosen among its peers: scores on data that is not the test split (validation
+ * patients, or out-of-fold cross-validation). The model card's rule: the test split chooses nothing.
+ */
+export interface SelectionMetrics {
+  /** Which data, e.g. "validation patients (n=24)" or "5-fold patient-grouped CV, out-of-fold". */
+  split: string;
+  /** Task 1-1 (Normal / Adventitious), as training wrote it. */
+  task11?: Record<string, unknown>;
+  /** Task 1-2 (the event classes): the default event model is ranked by this Score. */
+  task12?: { Score: number };
+}
+
 export interface ModelEntry {
   id: string;
   task: string;
@@ -22,7 +35,9 @@ export interface ModelEntry {
   input: EventInputPolicy;
   outputs: { probs: string; features?: string };
   classes: string[];
+  /** Held-out test scores, for the model card and reports; never read to choose a model. */
   metrics?: Record<string, unknown>;
+  selectionMetrics?: SelectionMetrics;
   params?: number;
   sizeBytes: number;
   sha256: string;
@@ -37,6 +52,7 @@ export interface EnsembleEntry {
   members: string[];
   combine: 'mean-probs';
   metrics?: Record<string, unknown>;
+  selectionMetrics?: SelectionMetrics;
   decision?: EventDecisions;
 }
 
