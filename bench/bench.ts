@@ -7,8 +7,8 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { openNodeModelStore } from '../src/inference/nodeModels';
-import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
-import { modelsForTask } from '../src/inference/manifest';
+import { EventClassifier } from '../src/inference/eventClassifier';
+import { EVENT_TASK, modelsForTask } from '../src/inference/manifest';
 import type { Backend } from '../src/core/types';
 import { REPO_ROOT } from '../src/testing/data';
 import { Detector } from '../src/inference/detector';
@@ -110,7 +110,7 @@ async function recordingBenches(browser: Browser, url: string): Promise<string> 
     ['heart', heart, 200],
   ] as const) {
     const node = await timeRuns(Math.max(5, REPS >> 1), async () => {
-      if (kind === 'respiratory') await new Detector(store).analyse(rec.clip, 'ensemble');
+      if (kind === 'respiratory') await new Detector(store).analyse(rec.clip);
       else await new HeartClassifier(store).classify(rec.clip);
     });
     const wasm = await browserRecordingBench(browser, url, kind, 'wasm', rec.clip);

@@ -3,10 +3,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { eventSampleRange, eventWindows } from '../src/inference/eventWindows';
-import type { ModelEntry } from '../src/inference/manifest';
+import type { EventModelEntry } from '../src/inference/manifest';
 import { DATA_DIR, SPRSOUND_DIR } from '../src/testing/data';
 
-export function realEventWindows(model: ModelEntry, count: number): Float32Array[] {
+export function realEventWindows(model: EventModelEntry, count: number): Float32Array[] {
   const dir = path.join(SPRSOUND_DIR, 'original-wav');
   const windows: Float32Array[] = [];
   for (const file of readdirSync(dir).sort()) {

@@ -1,6 +1,6 @@
 // `classify --task 11|12`: every audio file in a folder is one event clip.
 import { resample } from '../src/dsp/resample';
-import { EventClassifier, EVENT_TASK } from '../src/inference/eventClassifier';
+import { EventClassifier } from '../src/inference/eventClassifier';
 import { decideNormal } from '../src/inference/decision';
 import { decisionsFor, resolveModelChoice } from '../src/inference/manifest';
 import { toChallengeEventName } from '../src/core/labels';
@@ -22,7 +22,7 @@ export async function classifyEventFiles(
   modelChoice: string,
   maxDurationS = 600,
 ): Promise<ClassifyEventFilesResult> {
-  const members = resolveModelChoice(store.manifest, EVENT_TASK, modelChoice);
+  const members = resolveModelChoice(store.manifest, modelChoice);
   const rate = members[0].sampleRate;
   const decisions = decisionsFor(store.manifest, modelChoice, members);
   const classifier = new EventClassifier(store);

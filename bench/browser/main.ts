@@ -2,7 +2,7 @@
 import { Detector } from '../../src/inference/detector';
 import { EventClassifier } from '../../src/inference/eventClassifier';
 import { HeartClassifier } from '../../src/inference/heartClassifier';
-import { parseManifest, type Manifest } from '../../src/inference/manifest';
+import { EVENT_TASK, modelsForTask, parseManifest, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
 import { configureRuntime } from '../../src/inference/runtime';
 import type { Backend } from '../../src/core/types';
@@ -49,8 +49,8 @@ window.benchRecording = async (kind, backend, samples, sampleRate, reps) => {
   let used: Backend = backend;
   const timing = await timeRuns(reps, async () => {
     if (kind === 'respiratory') {
-      // The whole analysis the app runs: resample, detect, then type the events with both classifiers.
-      const r = await new Detector(store).analyse(clip, 'ensemble');
+      // Resample and detect (the events typed by the detector).
+      const r = await new Detector(store).analyse(clip);
       used = r.backend;
       summary = `${r.events.length} events, verdict ${r.verdict.label}`;
     } else {
@@ -65,7 +65,7 @@ window.benchRecording = async (kind, backend, samples, sampleRate, reps) => {
 window.benchEventModel = async (modelId, backend, windows, reps) => {
   const store = await openStore(backend);
   const m = store.manifest;
-  const model = m.models.find((x) => x.id === modelId);
+  const model = modelsForTask(m, EVENT_TASK).find((x) => x.id === modelId);
   if (!model) throw new Error(`no model ${modelId}`);
   const classifier = new EventClassifier(store);
   const inputs = windows.map((w) => Float32Array.from(w));

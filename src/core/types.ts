@@ -86,6 +86,34 @@ export interface EventDecisions {
   task12: DecisionRule;
 }
 
+/** What preparing a recording for the timeline takes (the prepare pipeline's options). */
+export interface PrepareOptions {
+  /** Rate (Hz) of the analysis audio and of the display spectrogram. */
+  analysisRate: number;
+  /** Peaks buckets for the waveform. */
+  peakBuckets: number;
+}
+
+/** One event classified by the chosen event model(s). */
+export interface EventPrediction {
+  /** Mean probability per class, in the result's `classes` order. */
+  probs: number[];
+  label: string;
+  confidence: number;
+  /** Each member model's own probabilities, keyed by model id. */
+  perModel: Record<string, number[]>;
+}
+
+/** Events classified by an event model choice (one model or an ensemble). */
+export interface ClassifyResult {
+  classes: string[];
+  /** The rules that turned `probs` into `label` (also what the CLI applies for Task 1-1). */
+  decisions: EventDecisions;
+  predictions: EventPrediction[];
+  models: string[];
+  backend: Backend;
+}
+
 export interface AnalyzeOptions {
   /** 'resnet18', 'vgg16', an ensemble id or a model id. */
   eventModel: string;

@@ -2,29 +2,60 @@ import { describe, expect, it } from 'vitest';
 import { modelCatalog, pickDefault } from './catalog';
 import type { EnsembleEntry, Manifest, ModelEntry, SelectionMetrics } from './manifest';
 
+const feature = { type: 'logstft', nFft: 256, hop: 64 };
 const test = (score: number) => ({ split: 'test patients (n=52)', task12: { Score: score } });
 const val = (score: number): SelectionMetrics => ({ split: 'validation patients (n=24)', task12: { Score: score } });
 
-const model = (id: string, task: string, scores: { test?: number; val?: number } = {}): ModelEntry =>
-  ({
-    id,
-    task,
-    architecture: id,
-    file: `${id}.onnx`,
-    feature: { type: 'logstft' },
-    sampleRate: 8000,
-    input: { name: 'waveform', clipSamples: 20000, shorter: 'tile', longer: 'mean-of-windows', windowHopSamples: 10000 },
-    outputs: { probs: 'probs' },
-    classes: [],
-    metrics: scores.test === undefined ? undefined : test(scores.test),
-    selectionMetrics: scores.val === undefined ? undefined : val(scores.val),
-    sizeBytes: 1,
-    sha256: 'abc',
-    training: { command: '', commit: 'c0ffee', seed: 1 },
-  }) as ModelEntry;
-const eventModel = (id: string, scores: { test?: number; val?: number } = {}) => model(id, 'respiratory-event', scores);
-const detector = model('det', 'respiratory-detector');
-const heart = model('heart-r', 'heart');
+const eventModel = (id: string, scores: { test?: number; val?: number } = {}): ModelEntry => ({
+  id,
+  task: 'respiratory-event',
+  architecture: id,
+  file: `${id}.onnx`,
+  feature,
+  sampleRate: 8000,
+  input: { name: 'waveform', clipSamples: 20000, shorter: 'tile', longer: 'mean-of-windows', windowHopSamples: 10000 },
+  outputs: { probs: 'probs' },
+  classes: [],
+  metrics: scores.test === undefined ? undefined : test(scores.test),
+  selectionMetrics: scores.val === undefined ? undefined : val(scores.val),
+  sizeBytes: 1,
+  sha256: 'abc',
+  training: { command: '', commit: 'c0ffee', seed: 1 },
+});
+
+const detector: ModelEntry = {
+  id: 'det',
+  task: 'respiratory-detector',
+  architecture: 'tcn',
+  file: 'det.onnx',
+  feature,
+  sampleRate: 8000,
+  input: { name: 'waveform', dynamicLength: true, minSamples: 448 },
+  outputs: { activity: 'activity', classProbs: 'classProbs', recordProbs: 'recordProbs' },
+  frameHopMs: 32,
+  frameOffsetMs: 12,
+  frameHopSamples: 256,
+  chunk: { samples: 240000, overlapSamples: 32000 },
+  classes: [],
+  recordClasses: [],
+  postprocess: { threshold: 0.7, medianFrames: 3, maxGapMs: 0, minDurationMs: 0, verdict: 'head', poorQualityThreshold: 0.4 },
+  sizeBytes: 1,
+  sha256: 'def',
+};
+
+const heart: ModelEntry = {
+  id: 'heart-r',
+  task: 'heart',
+  architecture: 'resnet',
+  file: 'heart.onnx',
+  feature: { ...feature, sampleRate: 4000 },
+  sampleRate: 4000,
+  input: { name: 'waveform', windowSamples: 12000, hopSamples: 4000, shorter: 'tile' },
+  outputs: { probs: 'probs' },
+  classes: [],
+  sizeBytes: 1,
+  sha256: 'fed',
+};
 
 const ensemble = (scores: { test?: number; val?: number } = {}): EnsembleEntry => ({
   id: 'ensemble',

@@ -6,10 +6,7 @@
 // cross-validation), never by `metrics`: those are the held-out test scores, and by the model
 // card's rule the test split chooses nothing.
 import type { EventModelChoice, ModelCatalog, ModelVersion } from '../core/types';
-import { DETECTOR_TASK } from './detector';
-import { EVENT_TASK } from './eventClassifier';
-import { HEART_TASK } from './heartClassifier';
-import { decisionsFor, modelsForTask, type Manifest, type SelectionMetrics } from './manifest';
+import { decisionsFor, DETECTOR_TASK, EVENT_TASK, HEART_TASK, modelsForTask, type Manifest, type SelectionMetrics } from './manifest';
 
 const FAMILIES: ReadonlyArray<{ prefix: string; label: string }> = [
   { prefix: 'resnet18', label: 'ResNet-18' },

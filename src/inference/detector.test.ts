@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
-import { chunkPlan, Detector, DETECTOR_TASK, numOutputFrames } from './detector';
-import { parseManifest } from './manifest';
+import { chunkPlan, Detector, frameGeometry, numOutputFrames } from './detector';
+import { DETECTOR_TASK, parseManifest } from './manifest';
 import { ModelStore } from './modelStore';
 import { configureRuntime } from './runtime';
 
@@ -16,9 +16,13 @@ const manifestPath = path.join(MODELS_DIR, 'manifest.json');
 const manifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined;
 const haveDetector = !!manifest?.models.some((m) => m.task === DETECTOR_TASK) && existsSync(WAV_DIR);
 
+/** The shipped detector's geometry (manifest: feature.nFft 256, feature.hop 64, frameHopSamples 256, chunk 30 s / 4 s at 8 kHz). */
+const G = { nFft: 256, hop: 64, frameHopSamples: 256 };
+const CHUNK = { samples: 240000, overlapSamples: 32000 };
+
 describe('chunk plan', () => {
   it('is the Python plan (training/auscult_train/detector.py chunk_plan)', () => {
-    const plan = (n: number) => chunkPlan(n, 240000, 32000, 256).map((c) => [c.start, c.end, c.keepFrom, c.keepTo]);
+    const plan = (n: number) => chunkPlan(n, CHUNK, G).map((c) => [c.start, c.end, c.keepFrom, c.keepTo]);
     expect(plan(240000)).toEqual([[0, 240000, 0, 936]]);
     expect(plan(240001)).toEqual([[0, 240001, 0, 936]]);
     expect(plan(300000)).toEqual([
@@ -38,16 +42,29 @@ describe('chunk plan', () => {
   it('takes every output frame from exactly one chunk, on the global frame grid', () => {
     for (const n of [448, 80000, 240000, 300000, 777777, 1234567]) {
       const covered: number[] = [];
-      for (const c of chunkPlan(n, 240000, 32000, 256)) {
+      for (const c of chunkPlan(n, CHUNK, G)) {
         expect(c.start % 256).toBe(0);
         expect(c.end - c.start).toBeLessThan(240000 + 256);
         const f0 = c.start / 256;
         expect(c.keepFrom).toBeGreaterThanOrEqual(f0);
-        expect(c.keepTo).toBeLessThanOrEqual(f0 + numOutputFrames(c.end - c.start));
+        expect(c.keepTo).toBeLessThanOrEqual(f0 + numOutputFrames(c.end - c.start, G));
         for (let f = c.keepFrom; f < c.keepTo; f++) covered.push(f);
       }
-      expect(covered).toEqual(Array.from({ length: numOutputFrames(n) }, (_, i) => i));
+      expect(covered).toEqual(Array.from({ length: numOutputFrames(n, G) }, (_, i) => i));
     }
+  });
+
+  it.skipIf(!manifest)('takes its geometry from the manifest: pooling = frameHopSamples / feature.hop', () => {
+    const entry = manifest!.models.find((m) => m.task === DETECTOR_TASK);
+    expect(entry?.task, 'a respiratory-detector model in the manifest').toBe(DETECTOR_TASK);
+    if (entry?.task !== DETECTOR_TASK) return;
+    const g = frameGeometry(entry);
+    expect(g).toEqual({ nFft: entry.feature.nFft, hop: entry.feature.hop, frameHopSamples: entry.frameHopSamples });
+    // The smallest input the model accepts gives exactly one output frame.
+    expect(numOutputFrames(entry.input.minSamples, g)).toBe(1);
+    expect(numOutputFrames(entry.input.minSamples - 1, g)).toBe(0);
+    // A model with twice the pooling gives half the frames.
+    expect(numOutputFrames(80000, { ...g, frameHopSamples: 2 * g.frameHopSamples })).toBe(Math.floor(numOutputFrames(80000, g) / 2));
   });
 });
 
@@ -73,10 +90,10 @@ describe.skipIf(!haveDetector)('detector on a long recording', () => {
       if (o >= long.length) break;
     }
     const res = await detector.analyse({ samples: long, sampleRate: 8000 });
-    const nFrames = numOutputFrames(long.length);
+    const nFrames = numOutputFrames(long.length, frameGeometry(detector.entry));
     expect(res.frames.nFrames).toBe(nFrames);
     expect(res.durationMs).toBe(70000);
-    const plan = chunkPlan(long.length, detector.entry.chunk.samples, detector.entry.chunk.overlapSamples, detector.entry.frameHopSamples);
+    const plan = chunkPlan(long.length, detector.entry.chunk, frameGeometry(detector.entry));
     expect(plan.length).toBeGreaterThan(2);
     const first = await detector.frameOutputs(long.subarray(plan[0].start, plan[0].end));
     for (let i = 0; i < plan[0].keepTo; i++) expect(res.frames.activity[i]).toBe(first.frames.activity[i]);

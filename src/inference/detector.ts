@@ -7,49 +7,33 @@
 import type { AudioClip, Backend } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
 import { EVENT_CLASSES } from '../core/labels';
-import { EventClassifier, EVENT_TASK } from './eventClassifier';
-import { modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from './manifest';
+import { DETECTOR_TASK, modelsForTask, type DetectorModelEntry, type Manifest } from './manifest';
 import type { ModelStore } from './modelStore';
-import { detectEvents, recordVerdict, type DetectedEvent, type FrameTiming, type GroupTable, type PostprocessParams, type RecordVerdict } from './postprocess';
-import { ort } from './runtime';
+import { detectEvents, recordVerdict, type DetectedEvent, type FrameTiming, type GroupTable, type RecordVerdict, type Verdict } from './postprocess';
+import { ort, type LoadedSession } from './runtime';
 import { throwIfCancelled, type StepHooks } from '../core/steps';
 
-export const DETECTOR_TASK = 'respiratory-detector';
-
-export interface DetectorEntry extends Omit<ModelEntry, 'input' | 'outputs'> {
-  input: { name: string; dynamicLength: true; minSamples: number };
-  outputs: { activity: string; classProbs: string; recordProbs: string };
-  frameHopMs: number;
-  frameOffsetMs: number;
-  frameHopSamples: number;
-  chunk: { samples: number; overlapSamples: number };
-  /** Event classes (frame class output order). */
-  classes: string[];
-  recordClasses: string[];
-  postprocess: PostprocessParams;
-}
-
-export function isDetectorEntry(m: ModelEntry): boolean {
-  const d = m as unknown as Partial<DetectorEntry>;
-  return (
-    m.task === DETECTOR_TASK &&
-    typeof d.frameHopMs === 'number' &&
-    typeof d.frameHopSamples === 'number' &&
-    Array.isArray(d.recordClasses) &&
-    typeof d.postprocess === 'object' &&
-    typeof d.outputs?.activity === 'string'
-  );
-}
-
 /** The detector entry with `id`, or the manifest's first one. */
-export function detectorEntry(manifest: Manifest, id?: string): DetectorEntry {
+export function detectorEntry(manifest: Manifest, id?: string): DetectorModelEntry {
   const all = modelsForTask(manifest, DETECTOR_TASK);
   const m = id ? all.find((e) => e.id === id) : all[0];
   if (!m) {
     throw new Error(id ? `The manifest has no detector "${id}" (available: ${all.map((e) => e.id).join(', ') || 'none'}).` : 'The manifest has no respiratory-detector model.');
   }
-  if (!isDetectorEntry(m)) throw new Error(`Manifest entry "${m.id}" is not a well-formed detector entry.`);
-  return m as unknown as DetectorEntry;
+  return m;
+}
+
+/** Where the detector's output frames lie, in samples at its rate (all from the manifest). */
+export interface FrameGeometry {
+  /** STFT size and hop (feature.nFft, feature.hop). */
+  nFft: number;
+  hop: number;
+  /** Samples per output frame: STFT frames are pooled frameHopSamples / hop at a time. */
+  frameHopSamples: number;
+}
+
+export function frameGeometry(m: Pick<DetectorModelEntry, 'feature' | 'frameHopSamples'>): FrameGeometry {
+  return { nFft: m.feature.nFft, hop: m.feature.hop, frameHopSamples: m.frameHopSamples };
 }
 
 export interface FrameOutputs {
@@ -73,8 +57,8 @@ export interface DetectionResult {
   frames: FrameOutputs;
   events: DetectedEvent[];
   verdict: RecordVerdict;
-  /** Which model typed the events. */
-  eventTypes: 'detector' | 'eventClassifiers';
+  /** How the verdict was reached (the manifest's postprocess.verdict). */
+  verdictMethod: Verdict;
 }
 
 export interface ChunkSpan {
@@ -86,25 +70,28 @@ export interface ChunkSpan {
   keepTo: number;
 }
 
-export function numOutputFrames(nSamples: number, nFft = 256, hop = 64, pool = 4): number {
-  const t = Math.floor((nSamples - nFft) / hop) + 1;
-  return Math.max(0, Math.floor(t / pool));
+/** Output frames for `nSamples` of audio: STFT frames (no padding), pooled frameHopSamples / hop at a time. */
+export function numOutputFrames(nSamples: number, g: FrameGeometry): number {
+  const t = Math.floor((nSamples - g.nFft) / g.hop) + 1;
+  return Math.max(0, Math.floor(t / (g.frameHopSamples / g.hop)));
 }
 
-/** The chunking of a long recording (Python twin: detector.chunk_plan). */
-export function chunkPlan(n: number, chunk: number, overlap: number, frameHopSamples: number): ChunkSpan[] {
-  const total = numOutputFrames(n);
-  if (n <= chunk) return [{ start: 0, end: n, keepFrom: 0, keepTo: total }];
-  const step = Math.floor((chunk - overlap) / frameHopSamples) * frameHopSamples;
+/** The chunking of a long recording of `n` samples (Python twin: detector.chunk_plan). */
+export function chunkPlan(n: number, chunk: DetectorModelEntry['chunk'], g: FrameGeometry): ChunkSpan[] {
+  const { samples: size, overlapSamples: overlap } = chunk;
+  const { frameHopSamples } = g;
+  const total = numOutputFrames(n, g);
+  if (n <= size) return [{ start: 0, end: n, keepFrom: 0, keepTo: total }];
+  const step = Math.floor((size - overlap) / frameHopSamples) * frameHopSamples;
   const startSet = new Set<number>();
-  for (let s = 0; s < n - chunk; s += step) startSet.add(s);
-  startSet.add(Math.floor((n - chunk) / frameHopSamples) * frameHopSamples);
+  for (let s = 0; s < n - size; s += step) startSet.add(s);
+  startSet.add(Math.floor((n - size) / frameHopSamples) * frameHopSamples);
   const starts = [...startSet].sort((a, b) => a - b);
   const plan: ChunkSpan[] = [];
   starts.forEach((s, k) => {
-    const e = k + 1 === starts.length ? n : s + chunk; // the last chunk ends at n (< chunk + one frame hop)
+    const e = k + 1 === starts.length ? n : s + size; // the last chunk ends at n (< size + one frame hop)
     const f0 = s / frameHopSamples;
-    const f1 = f0 + numOutputFrames(e - s);
+    const f1 = f0 + numOutputFrames(e - s, g);
     const lo = k === 0 ? 0 : plan[plan.length - 1].keepTo;
     const hi = k + 1 < starts.length ? Math.floor((starts[k + 1] / frameHopSamples + f1) / 2) : total;
     plan.push({ start: s, end: e, keepFrom: Math.max(lo, f0), keepTo: Math.min(hi, f1, total) });
@@ -117,7 +104,7 @@ function groupTable(): GroupTable {
 }
 
 export class Detector {
-  readonly entry: DetectorEntry;
+  readonly entry: DetectorModelEntry;
 
   constructor(
     private readonly store: ModelStore,
@@ -138,14 +125,21 @@ export class Detector {
     if (n < m.input.minSamples) {
       throw new RangeError(`The recording is too short to analyse (${((n / m.sampleRate) * 1000).toFixed(0)} ms; at least ${Math.ceil((m.input.minSamples / m.sampleRate) * 1000)} ms needed).`);
     }
-    const { session, backend } = await this.store.session(m as unknown as ModelEntry);
+    // A WebGPU failure mid-run: the store moves to WASM and the whole recording runs again once.
+    return this.store.run(m, 'while detecting events', (loaded) => this.runChunks(loaded, source, hooks));
+  }
+
+  private async runChunks({ session, backend }: LoadedSession, source: AudioSource, hooks: StepHooks): Promise<{ frames: FrameOutputs; backend: Backend }> {
+    const m = this.entry;
+    const g = frameGeometry(m);
+    const n = source.length;
     const nc = m.classes.length;
     const nr = m.recordClasses.length;
-    const total = numOutputFrames(n);
+    const total = numOutputFrames(n, g);
     const activity = new Float32Array(total);
     const classProbs = new Float32Array(total * nc);
     const rec = new Float64Array(nr);
-    const plan = chunkPlan(n, m.chunk.samples, m.chunk.overlapSamples, m.frameHopSamples);
+    const plan = chunkPlan(n, m.chunk, g);
     let weight = 0;
     for (const [k, c] of plan.entries()) {
       throwIfCancelled(hooks.signal);
@@ -155,9 +149,9 @@ export class Detector {
       const p = out[m.outputs.classProbs].data as Float32Array;
       const r = out[m.outputs.recordProbs].data as Float32Array;
       const f0 = c.start / m.frameHopSamples;
-      for (let g = c.keepFrom; g < c.keepTo; g++) {
-        activity[g] = a[g - f0];
-        classProbs.set(p.subarray((g - f0) * nc, (g - f0 + 1) * nc), g * nc);
+      for (let i = c.keepFrom; i < c.keepTo; i++) {
+        activity[i] = a[i - f0];
+        classProbs.set(p.subarray((i - f0) * nc, (i - f0 + 1) * nc), i * nc);
       }
       const w = c.end - c.start;
       for (let j = 0; j < nr; j++) rec[j] += r[j] * w;
@@ -171,20 +165,17 @@ export class Detector {
   }
 
   /**
-   * Events and record verdict for a recording at any rate: a clip is resampled to the model's rate
-   * once, a source (a long file) chunk by chunk as it is read.
-   * With `eventTypes: 'eventClassifiers'` in the manifest's post-processing, each detected event is
-   * re-typed by the event classifiers (`eventModel`, default the ensemble).
+   * Events (typed by the detector's own frame classes) and the record verdict for a recording at
+   * any rate: a clip is resampled to the model's rate once, a source (a long file) chunk by chunk
+   * as it is read. Event times are integer ms.
    */
-  async analyse(audio: AudioClip | AudioSource, eventModel = 'ensemble', hooks: StepHooks = {}): Promise<DetectionResult> {
+  async analyse(audio: AudioClip | AudioSource, hooks: StepHooks = {}): Promise<DetectionResult> {
     const m = this.entry;
     const source = sourceAt(audio, m.sampleRate);
     const durationMs = Math.floor((source.length * 1000) / m.sampleRate);
     const { frames, backend } = await this.frameOutputs(source, hooks);
     const timing = { frameHopMs: m.frameHopMs, frameOffsetMs: m.frameOffsetMs };
-    let events = detectEvents(frames.activity, frames.classProbs, m.classes, durationMs, m.postprocess, timing);
-    const eventTypes = m.postprocess.eventTypes ?? 'detector';
-    if (eventTypes === 'eventClassifiers' && events.length) events = await this.retype(source, events, eventModel, hooks.signal);
+    const events = detectEvents(frames.activity, frames.classProbs, m.classes, durationMs, m.postprocess, timing);
     const verdict = recordVerdict(events, frames.recordProbs, m.recordClasses, m.classes, groupTable(), m.postprocess);
     return {
       modelId: m.id,
@@ -197,22 +188,7 @@ export class Detector {
       frames,
       events,
       verdict,
-      eventTypes,
+      verdictMethod: m.postprocess.verdict,
     };
-  }
-
-  private async retype(source: AudioSource, events: DetectedEvent[], choice: string, signal?: AbortSignal): Promise<DetectedEvent[]> {
-    const members = resolveModelChoice(this.store.manifest, EVENT_TASK, choice);
-    const classifier = new EventClassifier(this.store);
-    const spans = events.map((e) => ({ startMs: e.start, endMs: e.end }));
-    const res = await classifier.classify(source, spans, members.length > 1 ? choice : members[0].id, { signal });
-    return events.map((e, i) => {
-      const p = res.predictions[i];
-      // The classifiers' class order is the same label table; map by name to be safe.
-      const probs = this.entry.classes.map((c) => p.probs[res.classes.indexOf(c)] ?? 0);
-      let best = 0;
-      for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
-      return { ...e, type: this.entry.classes[best], probs, confidence: e.activity * probs[best] };
-    });
   }
 }

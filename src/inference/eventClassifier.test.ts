@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
-import { EventClassifier, EVENT_TASK } from './eventClassifier';
-import { modelsForTask, resolveModelChoice } from './manifest';
+import { EventClassifier } from './eventClassifier';
+import { EVENT_TASK, modelsForTask, resolveModelChoice } from './manifest';
 
 interface GoldenEvent {
   model: string;
@@ -54,7 +54,7 @@ describe('event classifiers (real ONNX in onnxruntime-web, Node)', async () => {
   }
 
   it('averages the members for the ensemble', async () => {
-    const members = resolveModelChoice(store.manifest, EVENT_TASK, 'ensemble');
+    const members = resolveModelChoice(store.manifest, 'ensemble');
     expect(members.length).toBe(2);
     const g = golden[0];
     const wav = loadRecording(g.recording);

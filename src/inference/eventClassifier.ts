@@ -1,40 +1,21 @@
 // Classifies respiratory events with the manifest's event models, alone or as an ensemble.
-import type { AudioClip, Backend, EventDecisions, EventSpan } from '../core/types';
+import type { AudioClip, Backend, ClassifyResult, EventDecisions, EventPrediction, EventSpan } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
 import { throwIfCancelled, type StepHooks } from '../core/steps';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { decideClass } from './decision';
-import { decisionsFor, resolveModelChoice, type ModelEntry } from './manifest';
+import { decisionsFor, resolveModelChoice, type EventModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
 import { runWindowModel, type WindowRun } from './windowRunner';
 
-export const EVENT_TASK = 'respiratory-event';
 /** Events read and classified together (each up to a few seconds of audio). */
 const EVENTS_PER_BATCH = 64;
-
-export interface EventPrediction {
-  /** Mean probability per class, in `classes` order. */
-  probs: number[];
-  label: string;
-  confidence: number;
-  /** Each member model's own probabilities, keyed by model id. */
-  perModel: Record<string, number[]>;
-}
-
-export interface ClassifyResult {
-  classes: string[];
-  /** The rules that turned `probs` into `label` (also what the CLI applies for Task 1-1). */
-  decisions: EventDecisions;
-  predictions: EventPrediction[];
-  models: string[];
-  backend: Backend;
-}
 
 export class EventClassifier {
   constructor(private readonly store: ModelStore) {}
 
   /** Run one model over fixed-length windows; returns one probability row per window. */
-  runWindows(model: ModelEntry, windows: Float32Array[]): Promise<WindowRun> {
+  runWindows(model: EventModelEntry, windows: Float32Array[]): Promise<WindowRun> {
     const io = { inputName: model.input.name, outputName: model.outputs.probs, windowSamples: model.input.clipSamples };
     return runWindowModel(this.store, model, io, windows);
   }
@@ -45,7 +26,7 @@ export class EventClassifier {
    * never sit in memory together.
    */
   async classify(audio: AudioClip | AudioSource, events: EventSpan[], choice: string, hooks: StepHooks = {}): Promise<ClassifyResult> {
-    const members = resolveModelChoice(this.store.manifest, EVENT_TASK, choice);
+    const members = resolveModelChoice(this.store.manifest, choice);
     const rate = members[0].sampleRate;
     const source = sourceAt(audio, rate);
     const decisions = decisionsFor(this.store.manifest, choice, members);
@@ -70,7 +51,7 @@ export class EventClassifier {
   }
 
   /** Classify stand-alone event clips already at the models' rate. */
-  async classifyClips(clips: Float32Array[], members: ModelEntry[], decisions: EventDecisions): Promise<ClassifyResult> {
+  async classifyClips(clips: Float32Array[], members: EventModelEntry[], decisions: EventDecisions): Promise<ClassifyResult> {
     const classes = members[0].classes;
     const windowsPerClip = clips.map((c) => eventWindows(c, members[0].input));
     const flat = windowsPerClip.flat();

@@ -3,7 +3,6 @@
 // model's input, not a display spectrogram, lets a clinician judge what the decision rests on.
 import type { AudioClip, EventFeatureMap, EventSpan } from '../core/types';
 import { sourceAt, type AudioSource } from '../audio/source';
-import { EVENT_TASK } from './eventClassifier';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { resolveModelChoice } from './manifest';
 import type { ModelStore } from './modelStore';
@@ -11,7 +10,7 @@ import { ort } from './runtime';
 
 export async function eventFeatures(store: ModelStore, audio: AudioClip | AudioSource, span: EventSpan, choice: string): Promise<EventFeatureMap> {
   // An ensemble's members may differ in front end; the first member's input is shown (and named).
-  const model = resolveModelChoice(store.manifest, EVENT_TASK, choice)[0];
+  const model = resolveModelChoice(store.manifest, choice)[0];
   const name = model.outputs.features;
   if (!name) throw new Error(`Model "${model.id}" does not expose its input spectrogram (no "features" output).`);
   const rate = model.sampleRate;
@@ -19,24 +18,25 @@ export async function eventFeatures(store: ModelStore, audio: AudioClip | AudioS
   const [s, t] = eventSampleRange(span.startMs, span.endMs, rate, source.length);
   const event = await source.read(s, Math.max(s, t));
   const window = eventWindows(event, model.input)[0];
-  const { session } = await store.session(model);
   const input = new ort.Tensor('float32', Float32Array.from(window), [1, model.input.clipSamples]);
-  const out = await session.run({ [model.input.name]: input }, [name]);
-  const tensor = out[name];
-  const dims = tensor.dims;
-  const nFreq = Number(dims[dims.length - 2]);
-  const nTime = Number(dims[dims.length - 1]);
-  const data = Float32Array.from((tensor.data as Float32Array).subarray(0, nFreq * nTime));
-  input.dispose();
-  for (const v of Object.values(out)) v.dispose();
-  const f = model.feature as { fMin?: unknown; fMax?: unknown };
+  const { nFreq, nTime, data } = await store
+    .run(model, 'while computing an event spectrogram', async ({ session }) => {
+      const out = await session.run({ [model.input.name]: input }, [name]);
+      const dims = out[name].dims;
+      const f = Number(dims[dims.length - 2]);
+      const t = Number(dims[dims.length - 1]);
+      const values = Float32Array.from((out[name].data as Float32Array).subarray(0, f * t));
+      for (const v of Object.values(out)) v.dispose();
+      return { nFreq: f, nTime: t, data: values };
+    })
+    .finally(() => input.dispose());
   return {
     modelId: model.id,
     nFreq,
     nTime,
     data,
-    fMinHz: typeof f.fMin === 'number' ? f.fMin : undefined,
-    fMaxHz: typeof f.fMax === 'number' ? f.fMax : undefined,
+    fMinHz: model.feature.fMin,
+    fMaxHz: model.feature.fMax,
     windowS: model.input.clipSamples / rate,
     tiled: event.length < model.input.clipSamples,
   };

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
 import { REPO_ROOT } from '../testing/data';
-import { EventClassifier, EVENT_TASK } from './eventClassifier';
-import { modelsForTask, type ModelEntry } from './manifest';
+import { EventClassifier } from './eventClassifier';
+import { EVENT_TASK, modelsForTask, type ModelEntry } from './manifest';
 import { ModelStore } from './modelStore';
 import type { LoadedSession } from './runtime';
 

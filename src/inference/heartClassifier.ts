@@ -8,23 +8,10 @@ import type { AudioClip, Backend } from '../core/types';
 import { resample } from '../dsp/resample';
 import { HEART_CLASSES } from '../core/labels';
 import { eventWindows } from './eventWindows';
-import { modelsForTask, type Manifest, type ModelEntry } from './manifest';
+import { HEART_TASK, modelsForTask, type HeartInputPolicy, type HeartModelEntry, type Manifest } from './manifest';
 import type { ModelStore } from './modelStore';
 import { runWindowModel, type WindowRun } from './windowRunner';
 import { argmax } from '../core/math';
-
-export const HEART_TASK = 'heart';
-
-export interface HeartInputPolicy {
-  name: string;
-  windowSamples: number;
-  hopSamples: number;
-  /** Recordings shorter than one window are repeated (tiled) to fill it. */
-  shorter: 'tile';
-}
-
-/** A manifest entry of task "heart": its `input` is a window policy rather than an event clip policy. */
-export type HeartModelEntry = Omit<ModelEntry, 'input'> & { input: HeartInputPolicy };
 
 /** One class's score, HBSC style: `label` is the class index in the model's output order. */
 export interface HeartPrediction {
@@ -79,7 +66,7 @@ export function heartModel(manifest: Manifest, id?: string): HeartModelEntry {
   if (model.classes.length !== names.length || model.classes.some((c, i) => c !== names[i])) {
     throw new Error(`Heart model "${model.id}" has classes [${model.classes.join(', ')}], expected [${names.join(', ')}] (labels.json).`);
   }
-  return model as unknown as HeartModelEntry;
+  return model;
 }
 
 function prediction(probs: ArrayLike<number>, k: number): HeartPrediction {
@@ -92,7 +79,7 @@ export class HeartClassifier {
   /** Window probabilities [W][C] for inputs already at the model's rate and length. */
   runWindows(model: HeartModelEntry, windows: Float32Array[]): Promise<WindowRun> {
     const io = { inputName: model.input.name, outputName: model.outputs.probs, windowSamples: model.input.windowSamples };
-    return runWindowModel(this.store, model as unknown as ModelEntry, io, windows);
+    return runWindowModel(this.store, model, io, windows);
   }
 
   /** Classify one recording at any sample rate. */

@@ -22,6 +22,10 @@ import { NORMAL, POOR_QUALITY } from '../core/labels';
 
 export type Verdict = 'rules' | 'head';
 
+/**
+ * The manifest's `postprocess` (chosen on validation). Its `eventTypes`, if present, records what
+ * training compared and is not read: who types the events is the lung pipeline's `eventTypes` option.
+ */
 export interface PostprocessParams {
   /** Hysteresis: an event needs a frame >= threshold and extends over the frames >= thresholdLow. */
   threshold: number;
@@ -31,8 +35,6 @@ export interface PostprocessParams {
   minDurationMs: number;
   verdict: Verdict;
   poorQualityThreshold: number;
-  /** Who types the events: the detector's own frame classes or the event classifiers. */
-  eventTypes?: 'detector' | 'eventClassifiers';
 }
 
 export interface FrameTiming {

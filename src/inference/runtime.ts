@@ -1,5 +1,5 @@
-// ONNX Runtime sessions for the browser worker and the Node CLI alike: WebGPU when the
-// platform has a working adapter, WASM otherwise, and WASM again if WebGPU fails later.
+// ONNX Runtime for the browser worker and the Node CLI alike: its configuration, whether WebGPU is
+// there, and one session on one backend (ModelStore chooses the backend and falls back).
 import * as ort from 'onnxruntime-web';
 import type { Backend } from '../core/types';
 
@@ -41,24 +41,12 @@ export async function webgpuAvailable(): Promise<boolean> {
   }
 }
 
-export async function createSession(model: Uint8Array, backends: Backend[]): Promise<LoadedSession> {
-  const reasons: string[] = [];
-  for (const backend of backends) {
-    if (backend === 'webgpu' && !(await webgpuAvailable())) {
-      reasons.push('WebGPU is not available in this browser');
-      continue;
-    }
-    try {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [backend],
-        graphOptimizationLevel: 'all',
-      });
-      return { session, backend, fallbackReason: reasons.length ? reasons.join('; ') : undefined };
-    } catch (e) {
-      reasons.push(`${backend} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  throw new Error(`No inference backend could load the model (${reasons.join('; ')}).`);
+/**
+ * One session on one backend. Which backend to try, and what to do when one fails, is decided in
+ * one place: ModelStore (the WebGPU → WASM fallback).
+ */
+export async function createSession(model: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, { executionProviders: [backend], graphOptimizationLevel: 'all' });
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -1,9 +1,9 @@
 // Runs a model with fixed-length window inputs (the event and heart classifiers) over any number
-// of windows in batches. A WebGPU failure mid-run (a lost device, a missing kernel) does not fail
-// the analysis: the store moves every model to WASM, says why, and the batch is run again there.
-import type { ModelEntry } from './manifest';
+// of windows in batches. A WebGPU failure mid-run does not fail the analysis: the store's one
+// fallback moves every model to WASM, says why, and the windows are run again there.
+import type { EventModelEntry, HeartModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort } from './runtime';
+import { ort, type LoadedSession } from './runtime';
 import type { Backend } from '../core/types';
 
 /** Windows per ONNX run: large enough to amortise the call, small enough for bounded memory. */
@@ -21,9 +21,7 @@ export interface WindowRun {
   backend: Backend;
 }
 
-async function runOnce(store: ModelStore, model: ModelEntry, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
-  const { session, backend } = await store.session(model);
-  const nClasses = model.classes.length;
+async function runBatches({ session, backend }: LoadedSession, nClasses: number, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
   const rows: number[][] = [];
   for (let b = 0; b < windows.length; b += BATCH) {
     const batch = windows.slice(b, b + BATCH);
@@ -38,13 +36,7 @@ async function runOnce(store: ModelStore, model: ModelEntry, io: WindowIO, windo
   return { probs: rows, backend };
 }
 
-export async function runWindowModel(store: ModelStore, model: ModelEntry, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
-  try {
-    return await runOnce(store, model, io, windows);
-  } catch (e) {
-    const { backend } = await store.session(model);
-    if (backend === 'wasm') throw e;
-    await store.fallBackToWasm(`WebGPU failed during inference (${e instanceof Error ? e.message : String(e)}); using WASM`);
-    return runOnce(store, model, io, windows);
-  }
+/** `windows`: each `io.windowSamples` long, at the model's rate → one probability row per window. */
+export function runWindowModel(store: ModelStore, model: EventModelEntry | HeartModelEntry, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
+  return store.run(model, 'during inference', (loaded) => runBatches(loaded, model.classes.length, io, windows));
 }

@@ -11,10 +11,8 @@ import { readWav } from '../audio/wav';
 import { EVENT_CLASSES } from '../core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
 import { decideClass } from '../inference/decision';
-import { DETECTOR_TASK } from '../inference/detector';
-import { EVENT_TASK } from '../inference/eventClassifier';
 import { eventFeatures } from '../inference/eventFeatures';
-import { modelsForTask } from '../inference/manifest';
+import { DETECTOR_TASK, EVENT_TASK, modelsForTask } from '../inference/manifest';
 import { analyzeRecording, mergeEvents } from './lung';
 
 const BASE = '41251473_2.7_1_p1_2489';

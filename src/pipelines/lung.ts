@@ -2,14 +2,14 @@
 // verdict), then the chosen event classifier(s) on every detected event so each event carries every
 // class's probability and each model's vote, then (optionally) the annotated reference events for the
 // challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
-import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, EventDecisions, EventSpan, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
+import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
 import { isAudioSource, sourceAt, type AudioSource } from '../audio/source';
 import { toTableOrder, vote } from '../analysis/classes';
-import { Detector, DETECTOR_TASK, detectorEntry, type DetectionResult } from '../inference/detector';
-import { EventClassifier, EVENT_TASK, type ClassifyResult } from '../inference/eventClassifier';
-import { decisionsFor, modelsForTask, resolveModelChoice, type Manifest, type ModelEntry } from '../inference/manifest';
+import { Detector, detectorEntry, type DetectionResult } from '../inference/detector';
+import { EventClassifier } from '../inference/eventClassifier';
+import { decisionsFor, DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../inference/manifest';
 import type { ModelStore } from '../inference/modelStore';
-import { isCancellation, type StepHooks } from '../core/steps';
+import type { StepHooks } from '../core/steps';
 import { EVENT_NAMES as TABLE } from '../core/labels';
 
 /**
@@ -69,7 +69,7 @@ export async function analyzeRecording(
   const t0 = performance.now();
   const notes: string[] = [];
   const classifier = new EventClassifier(store);
-  const members = modelsForTask(store.manifest, EVENT_TASK).length ? resolveModelChoice(store.manifest, EVENT_TASK, options.eventModel) : [];
+  const members = modelsForTask(store.manifest, EVENT_TASK).length ? resolveModelChoice(store.manifest, options.eventModel) : [];
   const hasDetector = modelsForTask(store.manifest, DETECTOR_TASK).length > 0;
   const modelDecisions = modelDecisionsOf(store.manifest);
   let backend: Backend = 'wasm';
@@ -89,16 +89,8 @@ export async function analyzeRecording(
     onProgress({ stage: 'detecting', fraction: PROGRESS.detect[0], message: 'Finding respiratory events' });
     const detectorInput = detectorEntry(store.manifest, options.detectorId).sampleRate === rate ? atRate : audio;
     const hooks = stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events');
-    const detector = new Detector(store, options.detectorId);
-    try {
-      detection = await detector.analyse(detectorInput, options.eventModel, hooks);
-    } catch (e) {
-      if (isCancellation(e)) throw e;
-      // A WebGPU failure mid-run: the store switches to WASM and the detector runs again once.
-      if ((await store.session(detector.entry as unknown as ModelEntry)).backend === 'wasm') throw e;
-      await store.fallBackToWasm(`WebGPU failed while detecting events (${e instanceof Error ? e.message : String(e)}); using WASM`);
-      detection = await new Detector(store, options.detectorId).analyse(detectorInput, options.eventModel, hooks);
-    }
+    // A WebGPU failure mid-run: the store's one fallback moves to WASM and the detector runs again once.
+    detection = await new Detector(store, options.detectorId).analyse(detectorInput, hooks);
     backend = detection.backend;
   } else {
     notes.push('This version of Auscult has no event detector model, so no events were detected; annotated events are still classified.');
@@ -136,7 +128,7 @@ export async function analyzeRecording(
         confidence: detection.verdict.confidence,
         recordProbs: Array.from(detection.frames.recordProbs),
         recordClasses: detection.recordClasses,
-        method: (store.manifest.models.find((m) => m.id === detection!.modelId) as { postprocess?: { verdict?: string } } | undefined)?.postprocess?.verdict,
+        method: detection.verdictMethod,
       }
     : null;
   return {

@@ -1,14 +1,23 @@
 // The typed contract between the UI thread and the analysis worker (Comlink).
 // Everything heavy — WAV parsing, resampling, spectrograms, ONNX inference — lives behind it.
-import type { AnalysisAudio, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, DecodedAudio, EventFeatureMap, EventSpan, HeartAnalysis, InferenceStatus, ModelCatalog, PreparedRecording, RecordingAnalysis } from '../core/types';
-import type { SpectrogramData, SpectrogramKind, SpectrogramParams } from '../dsp/spectrogram';
-import type { ClassifyResult } from '../inference/eventClassifier';
-import type { PrepareOptions } from '../pipelines/prepare';
-
-export type { SpectrogramKind };
-export type SpectrogramOptions = SpectrogramParams;
-/** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
-export type Spectrogram = SpectrogramData;
+import type {
+  AnalysisAudio,
+  AnalysisProgress,
+  AnalyzeOptions,
+  AudioClip,
+  Backend,
+  ClassifyResult,
+  DecodedAudio,
+  EventFeatureMap,
+  EventSpan,
+  HeartAnalysis,
+  InferenceStatus,
+  ModelCatalog,
+  PrepareOptions,
+  PreparedRecording,
+  RecordingAnalysis,
+} from '../core/types';
+import type { SpectrogramData, SpectrogramParams } from '../dsp/spectrogram';
 
 export type CancellableJob = 'analysis' | 'opening';
 
@@ -33,7 +42,8 @@ export interface AnalysisWorkerApi {
    */
   cancel(kind: CancellableJob): Promise<void>;
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
-  spectrogram(clip: AudioClip, options: SpectrogramOptions): Promise<Spectrogram>;
+  /** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
+  spectrogram(clip: AudioClip, options: SpectrogramParams): Promise<SpectrogramData>;
   /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
   configureInference(backends: Backend[]): Promise<void>;
   /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
@@ -42,17 +52,17 @@ export interface AnalysisWorkerApi {
   /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
   modelCatalog(): Promise<ModelCatalog>;
   /**
-   * The clinician's analysis of one recording: the detector finds the events and the record verdict,
-   * then the chosen event model(s) classify every event (each class's probability, each model's vote),
-   * and the annotated reference events too when `referenceSpans` is given (for the challenge metrics).
-   * `onProgress` is a Comlink.proxy callback.
+   * The clinician's analysis of one recording (the lung pipeline): the detector finds the events and
+   * the record verdict, then the chosen event model(s) classify every event (each class's
+   * probability, each model's vote), and the annotated reference events too when `referenceSpans` is
+   * given (for the challenge metrics). `onProgress` is a Comlink.proxy callback.
    */
   analyzeRecording(audio: AnalysisAudio, options: AnalyzeOptions, onProgress?: (p: AnalysisProgress) => void): Promise<RecordingAnalysis>;
   /** The model's input spectrogram (`features` output) for the first window of one event. */
   eventFeatures(audio: AnalysisAudio, span: EventSpan, model: string): Promise<EventFeatureMap>;
   /**
-   * Heart mode: the heart-sound classifier (per-window and whole-record) and the heart rate, on the
-   * recording at its native rate (the playback WAV), exactly as the model was validated.
+   * Heart mode (the heart pipeline): the heart-sound classifier (per-window and whole-record) and the
+   * heart rate, on the recording at its native rate (the playback WAV), exactly as the model was validated.
    */
   analyzeHeart(wav: Blob): Promise<HeartAnalysis>;
 }
