@@ -9,10 +9,11 @@ import { createServer, type ViteDevServer } from 'vite';
 import { openNodeModelStore } from '../src/inference/nodeModels';
 import { EventClassifier } from '../src/inference/eventClassifier';
 import { EVENT_TASK, modelsForTask } from '../src/inference/manifest';
+import { modelCatalog } from '../src/inference/catalog';
 import type { Backend } from '../src/core/types';
 import { REPO_ROOT } from '../src/testing/data';
-import { Detector } from '../src/inference/detector';
-import { HeartClassifier } from '../src/inference/heartClassifier';
+import * as heart from '../src/pipelines/heart';
+import * as lung from '../src/pipelines/lung';
 import { benchApp } from './app';
 import type { BenchResult, RecordingBench } from './browser/main';
 import { longestRecording, realEventWindows } from './events';
@@ -102,22 +103,24 @@ async function browserRecordingBench(
 /** Whole-recording pipelines; returns the name of the respiratory recording used. */
 async function recordingBenches(browser: Browser, url: string): Promise<string> {
   const store = await openNodeModelStore(MODELS_DIR, 1);
-  const lung = longestRecording('respiratory', 15);
-  const heart = longestRecording('heart', 10);
+  const choice = modelCatalog(store.manifest).defaultEventChoice;
+  const lungRec = longestRecording('respiratory', 15);
+  const heartRec = longestRecording('heart', 10);
   const out: Row[] = [];
   for (const [kind, rec, target] of [
-    ['respiratory', lung, 300],
-    ['heart', heart, 200],
+    ['respiratory', lungRec, 300],
+    ['heart', heartRec, 200],
   ] as const) {
+    // The app's own pipelines: detect + type the events with the default event model(s); heart class + rate.
     const node = await timeRuns(Math.max(5, REPS >> 1), async () => {
-      if (kind === 'respiratory') await new Detector(store).analyse(rec.clip);
-      else await new HeartClassifier(store).classify(rec.clip);
+      if (kind === 'respiratory') await lung.run(store, rec.clip, { eventModel: choice, eventTypes: 'classifier' });
+      else await heart.run(store, rec.clip);
     });
     const wasm = await browserRecordingBench(browser, url, kind, 'wasm', rec.clip);
     const webgpu = await browserRecordingBench(browser, url, kind, 'webgpu', rec.clip);
     const ms = (r: RecordingBench | string) => (typeof r === 'string' ? r : r.timing.medianMs.toFixed(1));
     out.push({
-      pipeline: kind === 'respiratory' ? 'detect + classify (ensemble)' : 'heart classify',
+      pipeline: kind === 'respiratory' ? `detect + classify (${choice})` : 'heart classify + heart rate',
       recording: `${rec.name} (${(rec.clip.samples.length / rec.clip.sampleRate).toFixed(1)} s @ ${rec.clip.sampleRate} Hz)`,
       'node wasm ms': node.medianMs.toFixed(1),
       'chromium wasm ms': ms(wasm),
@@ -128,7 +131,7 @@ async function recordingBenches(browser: Browser, url: string): Promise<string> 
   }
   console.log('\nWhole recordings: median ms per recording');
   console.table(out);
-  return lung.name;
+  return lungRec.name;
 }
 
 /** The 60-minute recording, in its own process so its peak memory is its own. */

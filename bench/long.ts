@@ -6,9 +6,10 @@ import { existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openNodeModelStore } from '../src/inference/nodeModels';
+import { modelCatalog } from '../src/inference/catalog';
 import { openWavSource } from '../src/audio/source';
-import { prepareLongRecording } from '../src/pipelines/prepare';
-import { analyzeRecording } from '../src/pipelines/lung';
+import * as lung from '../src/pipelines/lung';
+import * as prepare from '../src/pipelines/prepare';
 import { REPO_ROOT } from '../src/testing/data';
 import { writeLongWav } from '../src/testing/longWav';
 
@@ -28,22 +29,23 @@ async function main(): Promise<void> {
   const bytes = statSync(file).size;
 
   const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'), 1);
-  const choice = store.manifest.ensembles?.[0]?.id ?? 'resnet18';
+  // What the worker runs: the default event model(s) type the events.
+  const options: lung.LungOptions = { eventModel: modelCatalog(store.manifest).defaultEventChoice, eventTypes: 'classifier' };
   // Warm the models on a short piece so the baseline includes them, as in a running app.
   const blob = await openAsBlob(file);
   const warm = await openWavSource(blob.slice(0, 44 + rate * 2 * 20));
-  await analyzeRecording(store, warm, { eventModel: choice });
+  await lung.run(store, warm, options);
   global.gc?.();
   const baseline = rssMB();
   let sampledPeak = baseline;
   const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMB())), 20);
 
   const t0 = performance.now();
-  const source = await openWavSource(blob);
-  const prepared = await prepareLongRecording(source, blob, { analysisRate: 8000, peakBuckets: 500_000 });
+  const prepared = await prepare.run({ file: blob }, { analysisRate: 8000, peakBuckets: 500_000 });
   const t1 = performance.now();
   let lastFraction = 0;
-  const analysis = await analyzeRecording(store, source, { eventModel: choice }, (p) => (lastFraction = p.fraction));
+  const source = await openWavSource(blob);
+  const analysis = await lung.run(store, source, options, { onProgress: (p) => (lastFraction = p.fraction) });
   const t2 = performance.now();
   clearInterval(sampler);
 

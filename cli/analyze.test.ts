@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CLASSES, RECORD_CLASSES } from '../src/core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
-import { recordTaskLabel, toSprsound } from './analyze';
+import { sprsoundOf } from './analyze';
+import { recordTaskLabel } from './classify';
 
 const WAVS = ['41251473_2.7_1_p1_2489.wav', '41186340_6.6_0_p2_2106.wav', '40069321_15.3_0_p1_981.wav'];
 const haveData = WAVS.every((w) => existsSync(path.join(SPRSOUND_DIR, 'original-wav', w)));
@@ -39,11 +40,19 @@ describe('record task labels and the SPRSound output shape', () => {
     expect(recordTaskLabel('22', 'DAS')).toBe('DAS');
   });
 
-  it('writes integer ms and rounded confidences', () => {
-    const out = toSprsound({
+  it('writes integer ms and rounded confidences (the app\'s SPRSound writer)', () => {
+    const out = sprsoundOf({
+      detectorId: 'det',
+      eventModel: 'ensemble',
+      eventModels: [],
+      backend: 'wasm',
+      durationMs: 1000,
       verdict: { label: 'CAS', confidence: 0.123456789 },
-      events: [{ start: 12, end: 460, type: 'Wheeze', confidence: 0.87654321, activity: 0.9, probs: [] }],
-    } as unknown as Parameters<typeof toSprsound>[0]);
+      events: [{ id: 'ev-1', start: 0.012, end: 0.46, label: 'Wheeze', confidence: 0.87654321 }],
+      notes: [],
+      analysedAt: 0,
+      elapsedMs: 0,
+    });
     expect(out).toEqual({
       record_annotation: 'CAS',
       record_confidence: 0.1235,
@@ -111,6 +120,7 @@ describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read f
     const { longWavBytes } = await import('../src/testing/longWav');
     const { openNodeModelStore } = await import('../src/inference/nodeModels');
     const { Detector } = await import('../src/inference/detector');
+    const { toSprsound } = await import('../src/analysis/exporters');
     const { readWav } = await import('../src/audio/wav');
     const { symlinkSync } = await import('node:fs');
     const bytes = longWavBytes(75, 48000);
@@ -122,11 +132,14 @@ describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read f
 
     const r = runCli(['analyze', '--wav', linked, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    const written = JSON.parse(readFileSync(path.join(out, 'long.json'), 'utf8')) as ReturnType<typeof toSprsound>;
+    const written = JSON.parse(readFileSync(path.join(out, 'long.json'), 'utf8')) as ReturnType<typeof sprsoundOf>;
 
     const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
     const whole = readWav(bytes.slice().buffer);
-    const expected = toSprsound(await new Detector(store).analyse({ samples: whole.samples, sampleRate: whole.sampleRate }));
+    // The detector on the decoded audio, in memory: its own events and verdict, as SPRSound JSON.
+    const d = await new Detector(store).analyse({ samples: whole.samples, sampleRate: whole.sampleRate });
+    const events = d.events.map((e, i) => ({ id: `ev-${i + 1}`, start: e.start / 1000, end: e.end / 1000, label: e.type, confidence: e.confidence }));
+    const expected = toSprsound(d.verdict.label, d.verdict.confidence, events);
     expect(written.event_annotation.length).toBeGreaterThan(10);
     expect(written).toEqual(expected);
   });

@@ -1,36 +1,18 @@
-// `analyze` (events + record verdict per recording, SPRSound JSON) and `classify --task 21|22`
-// (record-level labels) with the respiratory-event detector.
-import { Detector, type DetectionResult } from '../src/inference/detector';
+// `analyze`: events + record verdict per recording, by the lung pipeline with the detector's own
+// event types, written as SPRSound JSON by the app's own writer. `forEachAnalysis` is shared with
+// `classify --task 21|22` (classify.ts).
+import type { RecordingAnalysis } from '../src/core/types';
+import { toSprsound } from '../src/analysis/exporters';
+import { modelCatalog } from '../src/inference/catalog';
+import { detectorEntry } from '../src/inference/detector';
 import type { ModelStore } from '../src/inference/modelStore';
-import { task21Label } from '../src/metrics/events';
+import * as lung from '../src/pipelines/lung';
 import { listAudioFiles, openAudioSource } from './audioFiles';
 import { safeOutputPath, writeJson } from './output';
-
-export type RecordTask = '21' | '22';
 
 export interface FileError {
   name: string;
   error: string;
-}
-
-/** One recording in the SPRSound annotation format (integer ms, SPRSound type names). */
-export interface SprsoundAnnotation {
-  record_annotation: string;
-  /** The verdict's confidence (0..1); an addition to the SPRSound format. */
-  record_confidence: number;
-  event_annotation: { start: number; end: number; type: string; confidence: number }[];
-}
-
-export function toSprsound(result: DetectionResult): SprsoundAnnotation {
-  return {
-    record_annotation: result.verdict.label,
-    record_confidence: round(result.verdict.confidence),
-    event_annotation: result.events.map((e) => ({ start: e.start, end: e.end, type: e.type, confidence: round(e.confidence) })),
-  };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
 }
 
 export function baseNameOf(file: string): string {
@@ -38,18 +20,31 @@ export function baseNameOf(file: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
+/** The analysis the CLI runs: the detector finds and types the events (as validated) and gives the verdict. */
+export function cliAnalysisOptions(store: ModelStore, detectorId?: string): lung.LungOptions {
+  detectorEntry(store.manifest, detectorId); // fail early (usage) when there is no such detector
+  return { eventModel: modelCatalog(store.manifest).defaultEventChoice, detectorId, eventTypes: 'detector' };
+}
+
+/** The SPRSound JSON of one analysis: integer ms, rounded confidences, the verdict's confidence. */
+export function sprsoundOf(result: RecordingAnalysis): ReturnType<typeof toSprsound> {
+  if (!result.verdict) throw new Error('The manifest has no respiratory-detector model.');
+  return toSprsound(result.verdict.label, result.verdict.confidence, result.events);
+}
+
 /**
- * Runs the detector on every audio file of `dir`, each read from disk a chunk at a time (an hour-long
- * recording needs no more memory than a short one); calls `onResult` per readable file, collects errors.
+ * Runs the lung pipeline on every audio file of `dir`, each read from disk a chunk at a time (an
+ * hour-long recording needs no more memory than a short one); calls `onResult` per readable file,
+ * collects errors.
  */
-export async function forEachDetection(
+export async function forEachAnalysis(
   store: ModelStore,
   dir: string,
-  onResult: (name: string, result: DetectionResult) => Promise<void>,
+  onResult: (name: string, result: RecordingAnalysis) => Promise<void>,
   detectorId?: string,
   maxDurationS = 4 * 3600,
 ): Promise<FileError[]> {
-  const detector = new Detector(store, detectorId);
+  const options = cliAnalysisOptions(store, detectorId);
   const errors: FileError[] = [];
   for (const name of await listAudioFiles(dir)) {
     const r = await openAudioSource(dir, name, maxDurationS);
@@ -58,7 +53,7 @@ export async function forEachDetection(
       continue;
     }
     try {
-      await onResult(name, await detector.analyse(r.source));
+      await onResult(name, await lung.run(store, r.source, options));
     } catch (e) {
       errors.push({ name, error: e instanceof Error ? e.message : String(e) });
     }
@@ -69,34 +64,15 @@ export async function forEachDetection(
 /** `analyze --wav <dir> --out <dir>`: writes <out>/<name>.json per recording. */
 export async function analyzeFiles(store: ModelStore, dir: string, outDir: string, detectorId?: string): Promise<{ written: string[]; errors: FileError[] }> {
   const written: string[] = [];
-  const errors = await forEachDetection(
+  const errors = await forEachAnalysis(
     store,
     dir,
     async (name, result) => {
       const file = safeOutputPath(outDir, `${baseNameOf(name)}.json`);
-      await writeJson(file, toSprsound(result));
+      await writeJson(file, sprsoundOf(result));
       written.push(file);
     },
     detectorId,
   );
   return { written, errors };
-}
-
-/** Task 2-1: Normal / Adventitious / Poor Quality; Task 2-2: the record classes as they are. */
-export function recordTaskLabel(task: RecordTask, label: string): string {
-  return task === '21' ? task21Label(label) : label;
-}
-
-/** `classify --task 21|22 --wav <dir>`: {fileName: label}. */
-export async function classifyRecordFiles(store: ModelStore, dir: string, task: RecordTask, detectorId?: string): Promise<{ labels: Record<string, string>; errors: FileError[] }> {
-  const labels: Record<string, string> = {};
-  const errors = await forEachDetection(
-    store,
-    dir,
-    async (name, result) => {
-      labels[name] = recordTaskLabel(task, result.verdict.label);
-    },
-    detectorId,
-  );
-  return { labels, errors };
 }

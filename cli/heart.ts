@@ -1,13 +1,15 @@
-// `heart`: every audio file in a folder is one heart-sound recording → class (HBSC shape) + heart rate.
-import { estimateHeartRate, type HeartRateResult } from '../src/dsp/heartRate';
-import { HeartClassifier, heartModel, type HeartPrediction } from '../src/inference/heartClassifier';
+// `heart`: every audio file in a folder is one heart-sound recording → class (HBSC shape) + heart rate,
+// by the heart pipeline (the app's heart mode).
+import type { HeartAnalysis } from '../src/core/types';
+import { heartModel, type HeartPrediction } from '../src/inference/heartClassifier';
 import type { ModelStore } from '../src/inference/modelStore';
+import * as heart from '../src/pipelines/heart';
 import { listAudioFiles, readAudioFile } from './audioFiles';
 
 export interface HeartFileResult {
   topPrediction: HeartPrediction;
   predictions: HeartPrediction[];
-  heartRate: HeartRateResult;
+  heartRate: HeartAnalysis['heartRate'];
 }
 
 export interface HeartFilesResult {
@@ -15,9 +17,16 @@ export interface HeartFilesResult {
   errors: { name: string; error: string }[];
 }
 
+/** The CLI's HBSC-style answer for one recording's analysis (`label`: the class index, label-table order). */
+export function toHbsc(a: HeartAnalysis): HeartFileResult {
+  const predictions = a.predictions.map((p, label) => ({ label, className: p.className, confidence: p.confidence }));
+  const top = predictions.find((p) => p.className === a.top.className);
+  if (!top) throw new Error(`The top class "${a.top.className}" is not among the predictions.`);
+  return { topPrediction: top, predictions, heartRate: a.heartRate };
+}
+
 export async function heartFiles(store: ModelStore, dir: string, modelId?: string, maxDurationS = 600): Promise<HeartFilesResult> {
   heartModel(store.manifest, modelId); // fail early (usage) when there is no such model
-  const classifier = new HeartClassifier(store);
   const results: Record<string, HeartFileResult> = {};
   const errors: { name: string; error: string }[] = [];
   for (const name of await listAudioFiles(dir)) {
@@ -27,12 +36,7 @@ export async function heartFiles(store: ModelStore, dir: string, modelId?: strin
       continue;
     }
     try {
-      const c = await classifier.classify(r.audio, modelId);
-      results[name] = {
-        topPrediction: c.topPrediction,
-        predictions: c.predictions,
-        heartRate: estimateHeartRate(r.audio.samples, r.audio.sampleRate),
-      };
+      results[name] = toHbsc(await heart.run(store, r.audio, { modelId }));
     } catch (e) {
       errors.push({ name, error: e instanceof Error ? e.message : String(e) });
     }

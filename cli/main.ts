@@ -2,10 +2,10 @@
 // Exit codes: 0 all files processed, 1 usage or fatal error, 2 some files were unreadable.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeFiles, classifyRecordFiles, type RecordTask } from './analyze';
+import { analyzeFiles } from './analyze';
 import { AUDIO_EXTENSIONS, listAudioFiles } from './audioFiles';
 import { parseFlags, required, UsageError } from './args';
-import { classifyEventFiles, type EventTask } from './classify';
+import { classifyEventFiles, classifyRecordFiles, type EventTask, type RecordTask } from './classify';
 import { heartFiles } from './heart';
 import { openNodeModelStore } from '../src/inference/nodeModels';
 import { writeJson } from './output';

@@ -3,18 +3,17 @@
 import * as Comlink from 'comlink';
 import { openWavSource, type AudioSource } from '../src/audio/source';
 import { encodeWav, readWav } from '../src/audio/wav';
-import { prepareLongRecording, prepareRecording } from '../src/pipelines/prepare';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
 import { openBrowserModelStore } from '../src/inference/browserModels';
-import { estimateHeartRate } from '../src/dsp/heartRate';
 import { modelCatalog } from '../src/inference/catalog';
 import { EventClassifier } from '../src/inference/eventClassifier';
 import { eventFeatures } from '../src/inference/eventFeatures';
-import { HeartClassifier } from '../src/inference/heartClassifier';
-import { analyzeRecording } from '../src/pipelines/lung';
 import type { ModelStore } from '../src/inference/modelStore';
-import type { AnalysisAudio, AudioClip, Backend, DecodedAudio, EventFeatureMap, HeartAnalysis, InferenceStatus, PreparedRecording } from '../src/core/types';
+import * as heart from '../src/pipelines/heart';
+import * as lung from '../src/pipelines/lung';
+import * as prepare from '../src/pipelines/prepare';
+import type { AnalysisAudio, AudioClip, Backend, DecodedAudio, EventFeatureMap, InferenceStatus, PreparedRecording } from '../src/core/types';
 import type { AnalysisWorkerApi, CancellableJob } from '../src/worker/api';
 
 let backends: Backend[] = ['webgpu', 'wasm'];
@@ -61,7 +60,7 @@ const api: AnalysisWorkerApi = {
   },
 
   async prepare(clip, options) {
-    const prepared: PreparedRecording = prepareRecording(clip, options);
+    const prepared: PreparedRecording = await prepare.run(clip, options);
     return Comlink.transfer(prepared, [
       ...(prepared.analysis ? [prepared.analysis.samples.buffer] : []),
       prepared.peaks.buffer,
@@ -71,9 +70,7 @@ const api: AnalysisWorkerApi = {
 
   async prepareLongWav(file, options, onProgress) {
     const report = fireAndForget(onProgress);
-    const prepared = await cancellable('opening', async (signal) =>
-      prepareLongRecording(await openWavSource(file), file, options, { signal, onStep: (done, total) => report(done / total) }),
-    );
+    const prepared = await cancellable('opening', (signal) => prepare.run({ file }, options, { signal, onStep: (done, total) => report(done / total) }));
     return Comlink.transfer(prepared, [prepared.peaks.buffer, prepared.display.data.buffer]);
   },
 
@@ -118,7 +115,10 @@ const api: AnalysisWorkerApi = {
   async analyzeRecording(audio, options, onProgress) {
     const input = await audioOf(audio);
     const models = await modelStore();
-    const result = await cancellable('analysis', (signal) => analyzeRecording(models, input, options, fireAndForget(onProgress), signal));
+    // The app types the events with the event classifiers (the detector's type is one more vote).
+    const result = await cancellable('analysis', (signal) =>
+      lung.run(models, input, { ...options, eventTypes: 'classifier' }, { signal, onProgress: fireAndForget(onProgress) }),
+    );
     status.backend = result.backend;
     return result;
   },
@@ -129,20 +129,9 @@ const api: AnalysisWorkerApi = {
   },
 
   async analyzeHeart(wav) {
-    const clip: AudioClip = readWav(await wav.arrayBuffer());
-    const result = await new HeartClassifier(await modelStore()).classify(clip);
+    const result = await heart.run(await modelStore(), readWav(await wav.arrayBuffer()));
     status.backend = result.backend;
-    const hr = estimateHeartRate(clip.samples, clip.sampleRate);
-    const analysis: HeartAnalysis = {
-      modelId: result.modelId,
-      backend: result.backend,
-      top: { className: result.topPrediction.className, confidence: result.topPrediction.confidence },
-      predictions: result.predictions.map((p) => ({ className: p.className, confidence: p.confidence })),
-      windows: result.windows.map((w) => ({ start: w.start, end: w.end, className: w.className, confidence: w.confidence })),
-      heartRate: hr.bpm === null ? { bpm: null, reason: hr.reason } : { bpm: hr.bpm, confidence: hr.confidence },
-      analysedAt: Date.now(),
-    };
-    return analysis;
+    return result;
   },
 };
 

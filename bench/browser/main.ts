@@ -1,10 +1,11 @@
 // Runs the app's own inference module in the page so the bench can time WASM and WebGPU in Chromium.
-import { Detector } from '../../src/inference/detector';
+import { modelCatalog } from '../../src/inference/catalog';
 import { EventClassifier } from '../../src/inference/eventClassifier';
-import { HeartClassifier } from '../../src/inference/heartClassifier';
 import { EVENT_TASK, modelsForTask, parseManifest, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
 import { configureRuntime } from '../../src/inference/runtime';
+import * as heart from '../../src/pipelines/heart';
+import * as lung from '../../src/pipelines/lung';
 import type { Backend } from '../../src/core/types';
 import { timeRuns, type Timing } from '../timing';
 
@@ -49,14 +50,14 @@ window.benchRecording = async (kind, backend, samples, sampleRate, reps) => {
   let used: Backend = backend;
   const timing = await timeRuns(reps, async () => {
     if (kind === 'respiratory') {
-      // Resample and detect (the events typed by the detector).
-      const r = await new Detector(store).analyse(clip);
+      // The whole analysis the app runs: resample, detect, then type the events with the default event model(s).
+      const r = await lung.run(store, clip, { eventModel: modelCatalog(store.manifest).defaultEventChoice, eventTypes: 'classifier' });
       used = r.backend;
-      summary = `${r.events.length} events, verdict ${r.verdict.label}`;
+      summary = `${r.events.length} events, verdict ${r.verdict?.label}`;
     } else {
-      const r = await new HeartClassifier(store).classify(clip);
+      const r = await heart.run(store, clip);
       used = r.backend;
-      summary = `${r.topPrediction.className} ${r.topPrediction.confidence.toFixed(2)}`;
+      summary = `${r.top.className} ${r.top.confidence.toFixed(2)}`;
     }
   });
   return { backend: used, timing, summary };

@@ -1,12 +1,13 @@
 // Exports of a recording's (possibly edited) events: SPRSound-format JSON (integer ms, SPRSound
-// type spellings, so the file can be dropped back onto Auscult or scored by the challenge tools)
-// and a CSV a spreadsheet opens, with every class's probability and every model's vote.
+// type spellings, so the file can be dropped back onto Auscult or scored by the challenge tools) —
+// the one writer of that format, used by the app's export and by `auscult analyze` alike — and a
+// CSV a spreadsheet opens, with every class's probability and every model's vote.
 import type { AnalysedEvent } from '../core/types';
 import { EVENT_CLASSES } from '../core/labels';
 
 export interface SprsoundExport {
   record_annotation: string;
-  /** The verdict's confidence (an addition to the SPRSound format, as the CLI writes it). */
+  /** The verdict's confidence (0..1, 4 decimals; an addition to the SPRSound format). */
   record_confidence?: number;
   event_annotation: { start: number; end: number; type: string; confidence: number }[];
 }
@@ -15,6 +16,7 @@ function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
+/** `events` times in seconds (written as integer ms); confidences rounded to 4 decimals. */
 export function toSprsound(recordLabel: string, recordConfidence: number | undefined, events: readonly AnalysedEvent[]): SprsoundExport {
   return {
     record_annotation: recordLabel,

@@ -8,13 +8,13 @@ import { openNodeModelStore } from '../inference/nodeModels';
 import type { AnalysisProgress } from '../core/types';
 import { MAX_READ_BYTES, openWavSource, resampledSource, type ByteSource } from '../audio/source';
 import { readWav } from '../audio/wav';
-import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording } from './prepare';
+import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording, run as prepare } from './prepare';
 import { resample } from '../dsp/resample';
 import { quantiseForDisplay, spectrogram } from '../dsp/spectrogram';
 import { longWavBytes } from '../testing/longWav';
 import { REPO_ROOT } from '../testing/data';
 import { isCancellation } from '../core/steps';
-import { analyzeRecording } from './lung';
+import { run as analyse, type LungOptions } from './lung';
 
 /** A Blob that records the size of every read. */
 function watched(blob: Blob): ByteSource & { reads: number[] } {
@@ -35,6 +35,7 @@ describe('long recordings from the file, in chunks (real models, Node)', async (
   const bytes = longWavBytes(SECONDS, 48000);
   const blob = new Blob([bytes]);
   const choice = store.manifest.ensembles?.[0]?.id ?? 'resnet18';
+  const options: LungOptions = { eventModel: choice, eventTypes: 'classifier' };
 
   it('reads a range exactly as resampling the whole file would give it', async () => {
     const whole = readWav(bytes.slice().buffer);
@@ -65,13 +66,32 @@ describe('long recordings from the file, in chunks (real models, Node)', async (
     expect(steps.at(-1)).toBe(1);
   });
 
+  it('prepare.run: a { file } is prepared from the file, a clip in memory; a cancel stops it', async () => {
+    const whole = readWav(bytes.slice().buffer);
+    const opts = { analysisRate: 8000, peakBuckets: 5000 };
+    const fromFile = await prepare({ file: blob }, opts);
+    expect(fromFile.playback).toBe(blob);
+    expect(fromFile.analysis).toBeUndefined();
+    expect(fromFile.longRecording).toBeDefined();
+    expect(fromFile.peaks).toEqual(peaks(whole.samples, 5000));
+    const clip = { samples: whole.samples.subarray(0, 48000 * 5), sampleRate: 48000 };
+    const inMemory = await prepare(clip, opts);
+    expect(inMemory.durationS).toBe(5);
+    expect(inMemory.analysis).toMatchObject({ sampleRate: 8000 });
+    expect(inMemory.analysis!.samples).toEqual(resample(clip.samples, 48000, 8000));
+    expect(inMemory.longRecording).toBeUndefined();
+    const controller = new AbortController();
+    controller.abort();
+    expect(isCancellation(await prepare({ file: blob }, opts, { signal: controller.signal }).catch((e: unknown) => e))).toBe(true);
+  });
+
   it('gives the same analysis as the decoded audio, reading at most a chunk at a time', { timeout: 120_000 }, async () => {
     const whole = readWav(bytes.slice().buffer);
-    const inMemory = await analyzeRecording(store, { samples: whole.samples, sampleRate: whole.sampleRate }, { eventModel: choice });
+    const inMemory = await analyse(store, { samples: whole.samples, sampleRate: whole.sampleRate }, options);
 
     const file = watched(blob);
     const progress: AnalysisProgress[] = [];
-    const streamed = await analyzeRecording(store, await openWavSource(file), { eventModel: choice }, (p) => progress.push(p));
+    const streamed = await analyse(store, await openWavSource(file), options, { onProgress: (p) => progress.push(p) });
 
     expect(streamed.durationMs).toBe(SECONDS * 1000);
     expect(streamed.events.length).toBeGreaterThan(10);
@@ -93,21 +113,18 @@ describe('long recordings from the file, in chunks (real models, Node)', async (
   it('stops when cancelled, and the next analysis runs normally', { timeout: 120_000 }, async () => {
     const controller = new AbortController();
     const seen: AnalysisProgress[] = [];
-    const run = analyzeRecording(
-      store,
-      await openWavSource(blob),
-      { eventModel: choice },
-      (p) => {
+    const run = analyse(store, await openWavSource(blob), options, {
+      signal: controller.signal,
+      onProgress: (p) => {
         seen.push(p);
         if (p.stage === 'detecting' && p.fraction > 0.1) controller.abort();
       },
-      controller.signal,
-    );
+    });
     const error = await run.then(() => null, (e: unknown) => e);
     expect(isCancellation(error)).toBe(true);
     expect(seen.some((p) => p.stage === 'classifying' || p.stage === 'done')).toBe(false);
 
-    const again = await analyzeRecording(store, await openWavSource(blob), { eventModel: choice });
+    const again = await analyse(store, await openWavSource(blob), options);
     expect(again.events.length).toBeGreaterThan(10);
   });
 });

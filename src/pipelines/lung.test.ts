@@ -11,13 +11,14 @@ import { readWav } from '../audio/wav';
 import { EVENT_CLASSES } from '../core/labels';
 import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
 import { decideClass } from '../inference/decision';
+import { Detector } from '../inference/detector';
 import { eventFeatures } from '../inference/eventFeatures';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask } from '../inference/manifest';
-import { analyzeRecording, mergeEvents } from './lung';
+import { mergeEvents, run } from './lung';
 
 const BASE = '41251473_2.7_1_p1_2489';
 
-describe('analyzeRecording (real models, Node)', async () => {
+describe('the lung pipeline (real models, Node)', async () => {
   const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
   const bytes = readFileSync(path.join(SPRSOUND_DIR, 'original-wav', `${BASE}.wav`));
   const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -30,7 +31,7 @@ describe('analyzeRecording (real models, Node)', async () => {
   it('detects events, gives each one every class probability and each model vote, and classifies the annotated events', async () => {
     const progress: AnalysisProgress[] = [];
     const spans = annotation.events.map((e) => ({ startMs: Math.round(e.start * 1000), endMs: Math.round(e.end * 1000) }));
-    const result = await analyzeRecording(store, clip, { eventModel: choice, referenceSpans: spans }, (p) => progress.push(p));
+    const result = await run(store, clip, { eventModel: choice, referenceSpans: spans, eventTypes: 'classifier' }, { onProgress: (p) => progress.push(p) });
     expect(progress.at(-1)).toMatchObject({ stage: 'done', fraction: 1 });
     expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((a, b) => a - b));
     expect(result.reference).toHaveLength(annotation.events.length);
@@ -62,6 +63,23 @@ describe('analyzeRecording (real models, Node)', async () => {
     }
     expect(result.eventModels.every((m) => members.includes(m))).toBe(true);
     expect(Object.keys(result.modelDecisions!).sort()).toEqual(members.slice().sort());
+  });
+
+  it.skipIf(!hasDetector)("with eventTypes 'detector', the events are the detector's own, typed by its frame classes", async () => {
+    const steps: number[] = [];
+    const result = await run(store, clip, { eventModel: choice, eventTypes: 'detector' }, { onStep: (done, total) => steps.push(done / total) });
+    const detection = await new Detector(store).analyse(clip);
+    expect(result.events.map((e) => [Math.round(e.start * 1000), Math.round(e.end * 1000), e.label, e.confidence])).toEqual(
+      detection.events.map((e) => [e.start, e.end, e.type, e.confidence]),
+    );
+    for (const e of result.events) expect(e.votes!.map((v) => v.modelId)).toEqual([`${detection.modelId} (detector)`]);
+    expect(result.verdict).toMatchObject({ label: detection.verdict.label, confidence: detection.verdict.confidence, method: detection.verdictMethod });
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps.at(-1)).toBe(1);
+    // The same detections, and the same verdict, as when the classifiers type the events.
+    const typed = await run(store, clip, { eventModel: choice, eventTypes: 'classifier' });
+    expect(typed.events.map((e) => [e.start, e.end])).toEqual(result.events.map((e) => [e.start, e.end]));
+    expect(typed.verdict).toEqual(result.verdict);
   });
 
   it('returns the spectrogram the model saw for one event ([F, T], finite)', async () => {

@@ -1,11 +1,12 @@
-// The clinician's analysis of one recording, run in the worker: the detector (events + record
-// verdict), then the chosen event classifier(s) on every detected event so each event carries every
-// class's probability and each model's vote, then (optionally) the annotated reference events for the
+// The lung pipeline: the clinician's analysis of one respiratory recording. The detector finds the
+// events and the record verdict; the events are typed either by the chosen event classifier(s)
+// (each event then carries every class's probability and each model's vote) or by the detector's
+// own frame classes; then (optionally) the annotated reference events are classified for the
 // challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
 import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
-import { isAudioSource, sourceAt, type AudioSource } from '../audio/source';
+import { sourceAt, type AudioSource, isAudioSource } from '../audio/source';
 import { toTableOrder, vote } from '../analysis/classes';
-import { Detector, detectorEntry, type DetectionResult } from '../inference/detector';
+import { Detector, type DetectionResult } from '../inference/detector';
 import { EventClassifier } from '../inference/eventClassifier';
 import { decisionsFor, DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../inference/manifest';
 import type { ModelStore } from '../inference/modelStore';
@@ -13,9 +14,27 @@ import type { StepHooks } from '../core/steps';
 import { EVENT_NAMES as TABLE } from '../core/labels';
 
 /**
- * Merges the detector's events with the classifiers' predictions. The label is the classifiers'
- * (they are trained on event clips and type events better than the detector's frame classes); the
- * detector's own type stays visible as one more vote.
+ * Who types the detected events:
+ * - 'classifier': the chosen event model(s) classify every detected event; the label follows the
+ *   choice's decision rule, and the detector's own type stays visible as one more vote (the app);
+ * - 'detector': the detector's own frame classes, and no event classifier runs on the detected
+ *   events (`cli analyze`, whose SPRSound output is the detector's as validated).
+ * The record verdict is the detector's either way.
+ */
+export type EventTypes = 'classifier' | 'detector';
+
+export interface LungOptions extends AnalyzeOptions {
+  eventTypes: EventTypes;
+}
+
+export interface LungHooks extends StepHooks {
+  /** Progress over the whole analysis (0..1), with its stage and a message to show. */
+  onProgress?: (p: AnalysisProgress) => void;
+}
+
+/**
+ * The detector's events as analysed events (times in seconds), labelled by the classifiers'
+ * predictions (`classified`, one per event) or, when null, by the detector's own frame classes.
  */
 export function mergeEvents(
   detection: Pick<DetectionResult, 'events' | 'classes' | 'modelId'>,
@@ -56,17 +75,23 @@ export function modelDecisionsOf(manifest: Manifest): Record<string, EventDecisi
 const PROGRESS = { detect: [0.1, 0.55], classify: [0.55, 0.85], reference: [0.85, 0.98] } as const;
 
 /**
- * `audio` is a clip in memory or, for a long recording, a source read chunk by chunk (memory stays
- * bounded by the chunk size). `signal` cancels between chunks and batches (AnalysisCancelled).
+ * Analyses one respiratory recording.
+ * - `store`: the models (loaded on first use, WebGPU or WASM).
+ * - `audio`: mono samples in memory at any rate, or a source read chunk by chunk (a long file:
+ *   memory stays bounded by the chunk size); resampled once to the models' rate.
+ * - `options`: the event model choice ('resnet18', 'vgg16', an ensemble or a model id), the
+ *   detector (default the manifest's first), annotated spans to classify too (ms), and `eventTypes`.
+ * - `hooks`: `onProgress` (stage, 0..1 over the whole analysis, with a message), the same as
+ *   `onStep(thousandths, 1000)`; `signal` cancels between chunks and batches (AnalysisCancelled).
+ * Returns events in seconds with label-table probabilities, the record verdict, and the reference
+ * classifications when spans were given; `durationMs` is the native length in whole ms.
  */
-export async function analyzeRecording(
-  store: ModelStore,
-  audio: AudioClip | AudioSource,
-  options: AnalyzeOptions,
-  onProgress: (p: AnalysisProgress) => void = () => undefined,
-  signal?: AbortSignal,
-): Promise<RecordingAnalysis> {
+export async function run(store: ModelStore, audio: AudioClip | AudioSource, options: LungOptions, hooks: LungHooks = {}): Promise<RecordingAnalysis> {
   const t0 = performance.now();
+  const onProgress = (p: AnalysisProgress) => {
+    hooks.onProgress?.(p);
+    hooks.onStep?.(Math.round(p.fraction * 1000), 1000);
+  };
   const notes: string[] = [];
   const classifier = new EventClassifier(store);
   const members = modelsForTask(store.manifest, EVENT_TASK).length ? resolveModelChoice(store.manifest, options.eventModel) : [];
@@ -76,21 +101,20 @@ export async function analyzeRecording(
   let detection: DetectionResult | null = null;
   const nativeRate = audio.sampleRate;
   const nativeLength = isAudioSource(audio) ? audio.length : audio.samples.length;
-  // One resampling to the event models' rate, shared by the detector (same rate) and both classification passes.
-  const rate = members[0]?.sampleRate ?? nativeRate;
-  const atRate = sourceAt(audio, rate);
   const stepHooks = (stage: AnalysisProgress['stage'], [from, to]: readonly [number, number], what: string): StepHooks => ({
-    signal,
+    signal: hooks.signal,
     onStep: (done, total) => onProgress({ stage, fraction: from + ((to - from) * done) / total, message: `${what} (${done} of ${total})` }),
   });
 
   onProgress({ stage: 'models', fraction: 0.05, message: 'Loading the models' });
-  if (hasDetector) {
+  // One resampling to the event models' rate, shared by the detector (same rate) and both classification passes.
+  const detector = hasDetector ? new Detector(store, options.detectorId) : null;
+  const rate = members[0]?.sampleRate ?? detector?.entry.sampleRate ?? nativeRate;
+  const atRate = sourceAt(audio, rate);
+  if (detector) {
     onProgress({ stage: 'detecting', fraction: PROGRESS.detect[0], message: 'Finding respiratory events' });
-    const detectorInput = detectorEntry(store.manifest, options.detectorId).sampleRate === rate ? atRate : audio;
-    const hooks = stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events');
-    // A WebGPU failure mid-run: the store's one fallback moves to WASM and the detector runs again once.
-    detection = await new Detector(store, options.detectorId).analyse(detectorInput, hooks);
+    const input = detector.entry.sampleRate === rate ? atRate : audio;
+    detection = await detector.analyse(input, stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events'));
     backend = detection.backend;
   } else {
     notes.push('This version of Auscult has no event detector model, so no events were detected; annotated events are still classified.');
@@ -99,7 +123,7 @@ export async function analyzeRecording(
   let events: AnalysedEvent[] = [];
   if (detection) {
     let classified: ClassifyResult | null = null;
-    if (detection.events.length && members.length) {
+    if (options.eventTypes === 'classifier' && detection.events.length && members.length) {
       const what = `Classifying ${detection.events.length} events`;
       onProgress({ stage: 'classifying', fraction: PROGRESS.classify[0], message: what });
       const spans = detection.events.map((e) => ({ startMs: e.start, endMs: e.end }));
@@ -122,15 +146,6 @@ export async function analyzeRecording(
   }
   onProgress({ stage: 'done', fraction: 1, message: 'Done' });
 
-  const verdict = detection
-    ? {
-        label: detection.verdict.label,
-        confidence: detection.verdict.confidence,
-        recordProbs: Array.from(detection.frames.recordProbs),
-        recordClasses: detection.recordClasses,
-        method: detection.verdictMethod,
-      }
-    : null;
   return {
     detectorId: detection?.modelId ?? null,
     eventModel: options.eventModel,
@@ -138,7 +153,15 @@ export async function analyzeRecording(
     backend,
     durationMs: Math.floor((nativeLength * 1000) / nativeRate),
     events,
-    verdict,
+    verdict: detection
+      ? {
+          label: detection.verdict.label,
+          confidence: detection.verdict.confidence,
+          recordProbs: Array.from(detection.frames.recordProbs),
+          recordClasses: detection.recordClasses,
+          method: detection.verdictMethod,
+        }
+      : null,
     reference,
     decisions: members.length ? decisionsFor(store.manifest, options.eventModel, members) : undefined,
     modelDecisions,

@@ -1,16 +1,27 @@
-// Turns decoded audio into everything the timeline and the models need, in one pass; a long
-// recording is prepared from its file a chunk at a time instead, with a display of bounded size.
-import { resampledSource, type AudioSource } from '../audio/source';
+// The prepare pipeline: a recording made ready for the timeline and the models — `run()` takes
+// decoded audio (prepared in memory, in one pass) or a long WAV file (prepared from the file a chunk
+// at a time, with a display of bounded size).
+import { openWavSource, resampledSource, type AudioSource } from '../audio/source';
 import { encodeWav } from '../audio/wav';
 import { throwIfCancelled, type StepHooks } from '../core/steps';
 import { resample } from '../dsp/resample';
 import { frameCount, quantiseForDisplay, spectrogram, type SpectrogramData } from '../dsp/spectrogram';
-import type { AudioClip, PreparedRecording } from '../core/types';
+import type { AnalysisAudio, AudioClip, PrepareOptions, PreparedRecording } from '../core/types';
 
-export interface PrepareOptions {
-  analysisRate: number;
-  /** Peaks buckets for the waveform. */
-  peakBuckets: number;
+/**
+ * Prepares a recording for the timeline.
+ * - `audio`: mono samples in memory (any rate), or `{ file }`, a WAV file read a chunk at a time.
+ * - `options.analysisRate` (Hz): the rate of the analysis audio and of the display spectrogram;
+ *   `options.peakBuckets`: min/max pairs of the waveform overview.
+ * - `hooks`: `onStep(done, total)` while a file is read (thousandths of the work); `signal` cancels
+ *   between chunks (AnalysisCancelled).
+ * Returns the playback WAV (native rate; the file itself for `{ file }`), the peaks, the display
+ * spectrogram (quantised 0..255, frames × bins) and, for audio in memory, the audio at analysisRate.
+ */
+export async function run(audio: AnalysisAudio, options: PrepareOptions, hooks: StepHooks = {}): Promise<PreparedRecording> {
+  if ('file' in audio) return prepareLongRecording(await openWavSource(audio.file), audio.file, options, hooks);
+  throwIfCancelled(hooks.signal);
+  return prepareRecording(audio, options);
 }
 
 /** Display spectrogram: 32 ms windows, 8 ms hop at 8 kHz — fine enough for crackles. */
