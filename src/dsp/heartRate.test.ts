@@ -144,7 +144,7 @@ describeWithData('estimateHeartRate on real recordings read by hand', [DATA.hear
 // annotation alone, never on the estimator's answer: the segmentation spans >= 90 % of the file and
 // the S1-to-S1 intervals are regular (longest / shortest < 1.15), so one rate describes the whole
 // recording. 15 of the 1,311 recordings qualify. Over all of them `npx tsx bench/heartRate.ts` gives
-// the MAE (see training/README.md for the estimator's known limits).
+// the MAE (see training/cards/heart.md for the estimator's known limits).
 const CIRCOR_TOLERANCE_BPM = 5;
 /** Of the 15, two (50635_TV, 50782_PV) are refused as not periodic enough: an honest answer, not a wrong rate. */
 const CIRCOR_MAX_REFUSED = 2;

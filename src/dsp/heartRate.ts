@@ -20,7 +20,7 @@
 //    or silent ones.
 //
 // Known limits: irregular rhythms give the dominant beat-to-beat interval, not the mean rate;
-// very noisy recordings can lock onto the S1→S2 gap (a rate near 2×); see training/README.md.
+// very noisy recordings can lock onto the S1→S2 gap (a rate near 2×); see training/cards/heart.md.
 
 import { resample } from './resample';
 

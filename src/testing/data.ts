@@ -95,7 +95,7 @@ export const DATA = {
   models: {
     path: path.join(MODELS_DIR, 'manifest.json'),
     what: 'the shipped ONNX models (public/models/manifest.json)',
-    source: 'committed in this repository (training/README.md says how they are exported); AUSCULT_MODELS overrides the folder',
+    source: 'committed in this repository (training/cards/ say how they are exported); AUSCULT_MODELS overrides the folder',
     committed: true,
   },
 } satisfies Record<string, DataNeed>;
