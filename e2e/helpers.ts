@@ -162,6 +162,17 @@ export async function expectTimelineDrawn(page: Page): Promise<void> {
   expect(stats.spectrogramInk, 'distinct colours in the spectrogram').toBeGreaterThan(20);
 }
 
+/**
+ * Waits until the shown recording's analysis is done: its verdict is shown and no progress line is
+ * left. An analysis error fails at once with the error the page shows.
+ */
+export async function waitForAnalysisDone(page: Page, timeout = 90_000): Promise<void> {
+  await expect(page.locator('[data-testid="verdict"][data-label], [data-testid="analysis-error"]').first()).toBeVisible({ timeout });
+  const error = page.getByTestId('analysis-error');
+  if (await error.count()) throw new Error(`analysis error shown: ${await error.textContent()}`);
+  await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+}
+
 export async function shownDuration(page: Page): Promise<number> {
   return Number(await page.getByTestId('recording-duration').getAttribute('data-seconds'));
 }

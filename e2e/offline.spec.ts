@@ -2,15 +2,11 @@
 // cut, the page reloaded and a recording dropped; the analysis must run to its verdict and events
 // with the models served from the precache — and give what the same models gave online.
 import { expect, test, type Page } from '@playwright/test';
-import { ARTIFACTS, dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, shownDuration, wavFrames, WHEEZE_WAV } from './helpers';
+import { ARTIFACTS, dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, shownDuration, waitForAnalysisDone, wavFrames, WHEEZE_WAV } from './helpers';
 
 /** Verdict and events of the shown recording, once its analysis is done. */
 async function analysed(page: Page): Promise<{ verdict: string; rows: string[] }> {
-  // Done either way: a verdict, or the analysis's error (say it at once rather than time out).
-  await expect(page.locator('[data-testid="verdict"][data-label], [data-testid="analysis-error"]').first()).toBeVisible({ timeout: 90_000 });
-  const error = page.getByTestId('analysis-error');
-  if (await error.count()) throw new Error(`analysis error shown: ${await error.textContent()}`);
-  await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
+  await waitForAnalysisDone(page);
   const verdict = (await page.getByTestId('verdict').getAttribute('data-label')) ?? '';
   const rows = await page
     .getByTestId('event-row')
