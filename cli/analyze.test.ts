@@ -1,22 +1,18 @@
 // `analyze` and `classify --task 21|22` as a user runs them: a child process on a temp folder with
 // three real recordings (original-wav/, malformed headers included) and one garbage file.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CLASSES, RECORD_CLASSES } from '../src/core/labels';
-import { REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { DATA, MODELS_DIR, REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
+import { describeWithData } from '../src/testing/withData';
 import { sprsoundOf } from './analyze';
 import { recordTaskLabel } from './classify';
 
 const WAVS = ['41251473_2.7_1_p1_2489.wav', '41186340_6.6_0_p2_2106.wav', '40069321_15.3_0_p1_981.wav'];
-const haveData = WAVS.every((w) => existsSync(path.join(SPRSOUND_DIR, 'original-wav', w)));
-const haveDetector =
-  existsSync(path.join(REPO_ROOT, 'public', 'models', 'manifest.json')) &&
-  (JSON.parse(readFileSync(path.join(REPO_ROOT, 'public', 'models', 'manifest.json'), 'utf8')).models as { task: string }[]).some(
-    (m) => m.task === 'respiratory-detector',
-  );
+const NEEDS = [DATA.models, ...WAVS.map((w) => ({ ...DATA.sprsoundOriginalWav, path: path.join(SPRSOUND_DIR, 'original-wav', w), what: `SPRSound original WAV ${w}` }))];
 
 function runCli(args: string[]) {
   return spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'cli/main.ts'), ...args], {
@@ -61,7 +57,12 @@ describe('record task labels and the SPRSound output shape', () => {
   });
 });
 
-describe.skipIf(!haveData || !haveDetector)('cli analyze / classify --task 21|22', () => {
+describeWithData('cli analyze / classify --task 21|22', NEEDS, () => {
+  it('the manifest ships a detector model', () => {
+    const models = JSON.parse(readFileSync(DATA.models.path, 'utf8')).models as { task: string }[];
+    expect(models.map((m) => m.task)).toContain('respiratory-detector');
+  });
+
   const dir = makeFolder();
   const eventNames = EVENT_CLASSES.map((c) => c.name);
   const recordNames = RECORD_CLASSES.map((c) => c.name);
@@ -115,7 +116,7 @@ describe.skipIf(!haveData || !haveDetector)('cli analyze / classify --task 21|22
   });
 });
 
-describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read from disk in chunks', () => {
+describeWithData('analyze on a long recording, read from disk in chunks', NEEDS, () => {
   it('gives the events and verdict of the in-memory detector, through a symbolic link too', { timeout: 240_000 }, async () => {
     const { longWavBytes } = await import('../src/testing/longWav');
     const { openNodeModelStore } = await import('../src/inference/nodeModels');
@@ -134,7 +135,7 @@ describe.skipIf(!haveData || !haveDetector)('analyze on a long recording, read f
     expect(r.status, r.stderr).toBe(0);
     const written = JSON.parse(readFileSync(path.join(out, 'long.json'), 'utf8')) as ReturnType<typeof sprsoundOf>;
 
-    const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+    const store = await openNodeModelStore(MODELS_DIR);
     const whole = readWav(bytes.slice().buffer);
     // The detector on the decoded audio, in memory: its own events and verdict, as SPRSound JSON.
     const d = await new Detector(store).analyse({ samples: whole.samples, sampleRate: whole.sampleRate });

@@ -1,20 +1,17 @@
 // Chunked detection of long recordings: the chunk plan is the Python one (detector.chunk_plan), every
 // output frame comes from exactly one chunk, and a 70 s recording runs through the real ONNX model.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
-import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { DATA, MODELS_DIR, requireData } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { chunkPlan, Detector, frameGeometry, numOutputFrames } from './detector';
 import { DETECTOR_TASK, parseManifest } from './manifest';
 import { ModelStore } from './modelStore';
 import { configureRuntime } from './runtime';
 
-const MODELS_DIR = process.env.AUSCULT_MODELS ?? path.join(REPO_ROOT, 'public', 'models');
-const WAV_DIR = path.join(SPRSOUND_DIR, 'original-wav');
-const manifestPath = path.join(MODELS_DIR, 'manifest.json');
-const manifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : undefined;
-const haveDetector = !!manifest?.models.some((m) => m.task === DETECTOR_TASK) && existsSync(WAV_DIR);
+const WAV_DIR = DATA.sprsoundOriginalWav.path;
 
 /** The shipped detector's geometry (manifest: feature.nFft 256, feature.hop 64, frameHopSamples 256, chunk 30 s / 4 s at 8 kHz). */
 const G = { nFft: 256, hop: 64, frameHopSamples: 256 };
@@ -54,8 +51,10 @@ describe('chunk plan', () => {
     }
   });
 
-  it.skipIf(!manifest)('takes its geometry from the manifest: pooling = frameHopSamples / feature.hop', () => {
-    const entry = manifest!.models.find((m) => m.task === DETECTOR_TASK);
+  it('takes its geometry from the manifest: pooling = frameHopSamples / feature.hop', () => {
+    // The models are committed: a missing manifest or detector fails here (requireData names it).
+    const manifest = parseManifest(JSON.parse(readFileSync(requireData(DATA.models), 'utf8')));
+    const entry = manifest.models.find((m) => m.task === DETECTOR_TASK);
     expect(entry?.task, 'a respiratory-detector model in the manifest').toBe(DETECTOR_TASK);
     if (entry?.task !== DETECTOR_TASK) return;
     const g = frameGeometry(entry);
@@ -68,10 +67,16 @@ describe('chunk plan', () => {
   });
 });
 
-describe.skipIf(!haveDetector)('detector on a long recording', () => {
+describeWithData('detector on a long recording', [DATA.models, DATA.sprsoundOriginalWav], () => {
+  const manifest = parseManifest(JSON.parse(readFileSync(DATA.models.path, 'utf8')));
+
+  it('the manifest ships a detector model', () => {
+    expect(manifest.models.map((m) => m.task)).toContain(DETECTOR_TASK);
+  });
+
   it('runs a 70 s recording in chunks; frames of the first chunk equal a direct run on it', async () => {
     configureRuntime({ backends: ['wasm'], wasmThreads: 1 });
-    const store = new ModelStore(manifest!, async (file) => new Uint8Array(readFileSync(path.join(MODELS_DIR, file))), ['wasm']);
+    const store = new ModelStore(manifest, async (file) => new Uint8Array(readFileSync(path.join(MODELS_DIR, file))), ['wasm']);
     const detector = new Detector(store);
     const parts: Float32Array[] = [];
     let total = 0;

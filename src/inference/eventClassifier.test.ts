@@ -3,10 +3,11 @@
 // probabilities for the same real events (written by training/auscult_train/export.py).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
-import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { DATA, MODELS_DIR, REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { EventClassifier } from './eventClassifier';
 import { EVENT_TASK, modelsForTask, resolveModelChoice } from './manifest';
 
@@ -28,8 +29,8 @@ function loadRecording(base: string) {
   return readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 
-describe('event classifiers (real ONNX in onnxruntime-web, Node)', async () => {
-  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+describeWithData('event classifiers (real ONNX in onnxruntime-web, Node)', [DATA.models, DATA.sprsoundOriginalWav], async () => {
+  const store = await openNodeModelStore(MODELS_DIR);
   const classifier = new EventClassifier(store);
   const models = modelsForTask(store.manifest, EVENT_TASK);
 

@@ -2,9 +2,10 @@
 // analysis: the store drops its sessions, reloads on WASM, notes why, and the result is the same.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
-import { REPO_ROOT } from '../testing/data';
+import { DATA, MODELS_DIR } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { EventClassifier } from './eventClassifier';
 import { EVENT_TASK, modelsForTask, type ModelEntry } from './manifest';
 import { ModelStore } from './modelStore';
@@ -36,11 +37,11 @@ class FailingGpuStore extends ModelStore {
   }
 }
 
-describe('inference fault handling', async () => {
-  const base = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+describeWithData('inference fault handling', [DATA.models], async () => {
+  const base = await openNodeModelStore(MODELS_DIR);
   const model = modelsForTask(base.manifest, EVENT_TASK)[0];
   const window = Float32Array.from({ length: model.input.clipSamples }, (_, i) => Math.sin(i / 7) * 0.1 + Math.sin(i / 3) * 0.05);
-  const loadFromDisk = async (file: string) => new Uint8Array(await readFile(path.join(REPO_ROOT, 'public', 'models', file)));
+  const loadFromDisk = async (file: string) => new Uint8Array(await readFile(path.join(MODELS_DIR, file)));
 
   it('falls back to WASM when a WebGPU run fails, says why, and gives the WASM answer', async () => {
     const notes: string[] = [];

@@ -3,12 +3,13 @@
 // post-processing made of them. Here (1) the TypeScript post-processing must give identical events
 // from the same frame outputs, and (2) the real ONNX detector, run in Node with onnxruntime-web on
 // the WAV files read by readWav, must give frame outputs within 1e-4 and the same events.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { EVENT_CLASSES } from '../core/labels';
-import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { DATA, MODELS_DIR, REPO_ROOT } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { Detector } from './detector';
 import { parseManifest } from './manifest';
 import { ModelStore } from './modelStore';
@@ -38,9 +39,13 @@ interface Golden {
 }
 
 const GOLDEN_PATH = process.env.AUSCULT_DETECTOR_GOLDEN ?? path.join(REPO_ROOT, 'test-fixtures', 'golden', 'detector.json');
-const MODELS_DIR = process.env.AUSCULT_MODELS ?? path.join(REPO_ROOT, 'public', 'models');
-const WAV_DIR = path.join(SPRSOUND_DIR, 'original-wav');
-const golden: Golden | undefined = existsSync(GOLDEN_PATH) ? JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) : undefined;
+const GOLDEN = {
+  path: GOLDEN_PATH,
+  what: 'the detector golden file',
+  source: 'committed in this repository; written by training/auscult_train/export_detector.py',
+  committed: true,
+};
+const WAV_DIR = DATA.sprsoundOriginalWav.path;
 const GROUPS = Object.fromEntries(EVENT_CLASSES.map((c) => [c.name, c.group])) as GroupTable;
 
 const strip = (events: DetectedEvent[]) => events.map(({ start, end, type }) => ({ start, end, type }));
@@ -94,8 +99,8 @@ describe('post-processing rules', () => {
   });
 });
 
-describe.skipIf(!golden)('detector golden file', () => {
-  const g = golden as Golden;
+describeWithData('detector golden file', [GOLDEN, DATA.models, DATA.sprsoundOriginalWav], () => {
+  const g = JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as Golden;
 
   it('TypeScript post-processing gives the Python events from the same frame outputs', () => {
     for (const r of g.recordings) {
@@ -108,7 +113,7 @@ describe.skipIf(!golden)('detector golden file', () => {
     }
   });
 
-  it.skipIf(!existsSync(path.join(MODELS_DIR, 'manifest.json')) || !existsSync(WAV_DIR))(
+  it(
     'the ONNX detector in onnxruntime-web matches PyTorch on the original WAVs (frames within 1e-4, same events)',
     async () => {
       configureRuntime({ backends: ['wasm'], wasmThreads: 1 });

@@ -4,17 +4,18 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { AnalysisCancelled, isCancellation } from '../core/steps';
 import { DETECTOR_TASK, modelsForTask, type ModelEntry } from '../inference/manifest';
 import { ModelStore } from '../inference/modelStore';
 import { openNodeModelStore } from '../inference/nodeModels';
 import type { LoadedSession } from '../inference/runtime';
-import { REPO_ROOT, SPRSOUND_DIR } from '../testing/data';
+import { DATA, MODELS_DIR, SPRSOUND_DIR } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { run } from './lung';
 
-const MODELS = path.join(REPO_ROOT, 'public', 'models');
+const MODELS = MODELS_DIR;
 
 /** A store whose sessions claim to be WebGPU and whose runs throw like a lost device, until it falls back. */
 class FailingGpuStore extends ModelStore {
@@ -42,7 +43,7 @@ class FailingGpuStore extends ModelStore {
   }
 }
 
-describe('WebGPU failures in the lung pipeline', async () => {
+describeWithData('WebGPU failures in the lung pipeline', [DATA.models, DATA.sprsoundOriginalWav], async () => {
   const base = await openNodeModelStore(MODELS);
   const load = async (file: string) => new Uint8Array(await readFile(path.join(MODELS, file)));
   const bytes = readFileSync(path.join(SPRSOUND_DIR, 'original-wav', '41251473_2.7_1_p1_2489.wav'));

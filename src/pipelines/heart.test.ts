@@ -2,20 +2,21 @@
 // classifier and the heart rate of a real recording at its native rate, as one HeartAnalysis.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { isCancellation } from '../core/steps';
 import { HEART_CLASSES } from '../core/labels';
 import { estimateHeartRate } from '../dsp/heartRate';
 import { HeartClassifier } from '../inference/heartClassifier';
 import { openNodeModelStore } from '../inference/nodeModels';
-import { DATA_DIR, REPO_ROOT } from '../testing/data';
+import { DATA, MODELS_DIR } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { run } from './heart';
 
-const ORIGINAL_WAV = path.join(DATA_DIR, 'heartbeat-sounds-original-wav');
+const ORIGINAL_WAV = DATA.heartOriginalWav.path;
 
-describe('the heart pipeline (real model, Node)', async () => {
-  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+describeWithData('the heart pipeline (real model, Node)', [DATA.models, DATA.heartOriginalWav], async () => {
+  const store = await openNodeModelStore(MODELS_DIR);
   const name = readdirSync(ORIGINAL_WAV).filter((n) => n.endsWith('.wav')).sort()[0];
   const bytes = readFileSync(path.join(ORIGINAL_WAV, name));
   const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

@@ -2,8 +2,7 @@
 // too long to decode whole): the same events, probabilities and verdict as analysing the decoded
 // audio in memory, never one read of more than a chunk, progress that only goes forward, and a
 // cancel that stops it between chunks and leaves the models usable.
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openNodeModelStore } from '../inference/nodeModels';
 import type { AnalysisProgress } from '../core/types';
 import { MAX_READ_BYTES, openWavSource, resampledSource, type ByteSource } from '../audio/source';
@@ -12,7 +11,8 @@ import { MAX_DISPLAY_FRAMES, peaks, prepareLongRecording, run as prepare } from 
 import { resample } from '../dsp/resample';
 import { quantiseForDisplay, spectrogram } from '../dsp/spectrogram';
 import { longWavBytes } from '../testing/longWav';
-import { REPO_ROOT } from '../testing/data';
+import { DATA, MODELS_DIR } from '../testing/data';
+import { describeWithData } from '../testing/withData';
 import { isCancellation } from '../core/steps';
 import { run as analyse, type LungOptions } from './lung';
 
@@ -29,8 +29,8 @@ function watched(blob: Blob): ByteSource & { reads: number[] } {
   };
 }
 
-describe('long recordings from the file, in chunks (real models, Node)', async () => {
-  const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'));
+describeWithData('long recordings from the file, in chunks (real models, Node)', [DATA.models, DATA.sprsoundOriginalWav], async () => {
+  const store = await openNodeModelStore(MODELS_DIR);
   const SECONDS = 75;
   const bytes = longWavBytes(SECONDS, 48000);
   const blob = new Blob([bytes]);
