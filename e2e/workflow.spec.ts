@@ -1,6 +1,7 @@
 // The clinician's workflow on real SPRSound recordings: drop WAV + annotation → the analysis runs
 // in the worker → regions and table agree → keyboard stepping → edit and re-classify → exports →
-// history across a reload → dataset metrics for a set of annotated recordings.
+// history across a reload → dataset metrics for a set of annotated recordings. One file of ~400
+// lines because the steps share one page and its helpers; each test still stands alone.
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';

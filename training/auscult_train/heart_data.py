@@ -22,6 +22,9 @@ Input length policy (the TypeScript twin is src/inference/heartClassifier.ts):
 * n >= WINDOW: windows starting at 0, WINDOW_HOP, 2 WINDOW_HOP, ... while ``start + WINDOW <= n``, plus a final
   one starting at ``n - WINDOW`` when the last does not end at ``n``.
 * Record-level probabilities = mean of the windows' probabilities.
+
+One module of a little over 300 lines: reading, the device-aware split and the window policy all
+follow the same file-name conventions, kept together so they cannot drift apart.
 """
 import glob
 import json

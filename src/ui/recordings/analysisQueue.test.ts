@@ -24,7 +24,16 @@ function setup(recs: LoadedRecording[] = []) {
     },
     analyseHeart: async (rec) => {
       started.push(`heart:${rec.id}`);
-      return { windows: [] } as unknown as HeartAnalysis;
+      const heart: HeartAnalysis = {
+        modelId: 'heart-test',
+        backend: 'wasm',
+        top: { className: 'normal', confidence: 1 },
+        predictions: [{ className: 'normal', confidence: 1 }],
+        windows: [],
+        heartRate: { bpm: null, reason: 'not measured in this test' },
+        analysedAt: 0,
+      };
+      return heart;
     },
     classifySpans: classify,
     cancelRunning: vi.fn(async () => undefined),
