@@ -169,14 +169,11 @@ class SPRSound:
 
 # ---------------------------------------------------------------- split by patient
 
-def make_split(ds, seed=SPLIT_SEED):
-    """Split patients ~70/10/20, stratified by each patient's rarest event class present.
+def patient_strata(ds):
+    """Patients grouped by the rarest event class each has (rarity = global event count).
 
-    Rarity = global event count. Per stratum of n patients (shuffled with ``seed``):
-    n >= 3: at least one patient each in val and test (round(0.1 n), round(0.2 n)), rest train;
-    n == 2: one test, one train; the patient with more events of the stratum's class trains
-    (a class seen only in val/test could never be learnt);
-    n == 1: train. Patients without events (only Poor Quality recordings) form their own stratum.
+    Returns ({stratum name: [patient]}, Counter of (patient, class index) -> events); patients with
+    no events (Poor Quality recordings only) form the stratum "(no events)".
     """
     counts = Counter(c for *_, c in ds.event_list())
     per_patient = defaultdict(set)
@@ -189,6 +186,19 @@ def make_split(ds, seed=SPLIT_SEED):
         cs = per_patient.get(p)
         key = CLASSES[min(cs, key=lambda c: counts[c])] if cs else "(no events)"
         strata[key].append(p)
+    return strata, n_events
+
+
+def make_split(ds, seed=SPLIT_SEED):
+    """Split patients ~70/10/20, stratified by each patient's rarest event class present.
+
+    Rarity = global event count. Per stratum of n patients (shuffled with ``seed``):
+    n >= 3: at least one patient each in val and test (round(0.1 n), round(0.2 n)), rest train;
+    n == 2: one test, one train; the patient with more events of the stratum's class trains
+    (a class seen only in val/test could never be learnt);
+    n == 1: train. Patients without events (only Poor Quality recordings) form their own stratum.
+    """
+    strata, n_events = patient_strata(ds)
     rng = random.Random(seed)
     split = {"train": [], "val": [], "test": []}
     for key in sorted(strata):

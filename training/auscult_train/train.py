@@ -115,6 +115,32 @@ def spec_augment(feats, rng, time_masks=2, max_t=25, freq_masks=2, max_f_frac=0.
     return feats
 
 
+def train_epoch(model, opt, sched, sampler, rng, batch_size, epoch_size=0, max_batches=0, step=0, total_steps=0):
+    """One epoch of augmented, class-balanced batches; returns (batch losses, the global step after it).
+
+    The schedule steps once per batch until ``total_steps`` (the one-cycle length) is reached.
+    """
+    model.train()
+    losses = []
+    for bi, idx in enumerate(sampler.epoch(batch_size, epoch_size)):
+        if max_batches and bi >= max_batches:
+            break
+        x, y = sampler.batch(idx, len(data.CLASSES))
+        with torch.no_grad():
+            feats = spec_augment(model.features(x), rng)
+        logits = model.net(feats)
+        y = y * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / y.shape[1]
+        loss = -(y * F.log_softmax(logits, 1)).sum(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step < total_steps:
+            sched.step()
+        step += 1
+        losses.append(loss.item())
+    return losses, step
+
+
 def _fmt(r):
     return "-" if r is None else f"{r:.2f}"
 
@@ -189,24 +215,9 @@ def main(argv=None):
     best, best_epoch, t_start = -1.0, -1, time.time()
     step = 0
     for epoch in range(1, args.epochs + 1):
-        model.train()
-        t0, losses = time.time(), []
-        for bi, idx in enumerate(sampler.epoch(args.batch_size, args.epoch_size)):
-            if args.max_batches and bi >= args.max_batches:
-                break
-            x, y = sampler.batch(idx, len(data.CLASSES))
-            with torch.no_grad():
-                feats = spec_augment(model.features(x), rng)
-            logits = model.net(feats)
-            y = y * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / y.shape[1]
-            loss = -(y * F.log_softmax(logits, 1)).sum(1).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if step < steps:
-                sched.step()
-            step += 1
-            losses.append(loss.item())
+        t0 = time.time()
+        losses, step = train_epoch(model, opt, sched, sampler, rng, args.batch_size, args.epoch_size,
+                                   args.max_batches, step, steps)
         t_train = time.time() - t0
         t12, t11, recall = val_scores(model, ds, val_events, val_inputs)
         row = {"epoch": epoch, "loss": float(np.mean(losses)), "lr": opt.param_groups[0]["lr"],

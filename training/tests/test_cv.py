@@ -1,0 +1,117 @@
+"""Cross-validation: the folds are patient-disjoint and stratified, the deployment-like split holds out
+later recordings, and a tiny run trains, resumes and reports.
+
+Run from the repo root:  /usr/bin/python3 -m unittest training.tests.test_cv -v
+"""
+import argparse
+import contextlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import numpy as np
+
+from training.auscult_train import cv, data
+from training.tests.support import SPRSOUND, requires
+
+
+@requires(SPRSOUND)
+class Folds(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ds = data.SPRSound()
+
+    def test_every_patient_in_exactly_one_fold_and_sizes_within_one(self):
+        folds = cv.make_folds(self.ds, 5)
+        seen = [p for f in folds for p in f]
+        self.assertEqual(sorted(seen), self.ds.patients())
+        self.assertEqual(len(seen), len(set(seen)))
+        sizes = [len(f) for f in folds]
+        self.assertLessEqual(max(sizes) - min(sizes), 1, sizes)
+        self.assertEqual(folds, cv.make_folds(self.ds, 5), "the folds are reproducible")
+
+    def test_rare_classes_spread_over_folds(self):
+        folds = cv.make_folds(self.ds, 5)
+        fold_of = {p: i for i, f in enumerate(folds) for p in f}
+        strata, _ = data.patient_strata(self.ds)
+        for key, ps in strata.items():
+            used = {fold_of[p] for p in ps}
+            self.assertEqual(len(used), min(5, len(ps)), f"stratum {key}: {len(ps)} patients in folds {used}")
+
+    def test_latest_recordings_are_each_patients_later_ones(self):
+        held = cv.latest_recordings(self.ds)
+        by_patient = {}
+        for b in self.ds.bases:
+            by_patient.setdefault(data.patient_of(b), []).append(b)
+        for p, bases in by_patient.items():
+            kept = [b for b in bases if b not in held]
+            out = [b for b in bases if b in held]
+            if len(bases) < 2:
+                self.assertEqual(out, [], p)
+                continue
+            self.assertTrue(kept and out, p)
+            self.assertLess(max(map(cv.recording_number, kept)), min(map(cv.recording_number, out)), p)
+
+
+@requires(SPRSOUND)
+class TinyRun(unittest.TestCase):
+    def test_trains_resumes_and_reports(self):
+        import torch
+        torch.set_num_threads(2)
+        tmp = tempfile.mkdtemp(prefix="auscult-cv-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        out = os.path.join(tmp, "run")
+        args = ["--arch", "resnet18", "--width", "0.0625", "--epochs", "2", "--batch-size", "8",
+                "--max-recordings", "16", "--max-batches", "2", "--folds", "2", "--out", out]
+        with contextlib.redirect_stdout(io.StringIO()):
+            cv.main(args + ["--only", "0"])
+        self.assertTrue(os.path.exists(os.path.join(out, "fold0", "done.json")))
+        self.assertFalse(os.path.exists(os.path.join(out, "fold1")))
+        probs0 = np.load(os.path.join(out, "fold0", "probs.npy"))
+        # Resuming: a fold interrupted after its first epoch continues to the same result.
+        shutil.copytree(os.path.join(out, "fold0"), os.path.join(tmp, "fold0-done"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            rep = cv.main(args)
+        self.assertEqual(sorted(rep["heldOut"]), ["fold0", "fold1"])
+        probs = np.load(os.path.join(out, "fold0", "probs.npy"))
+        np.testing.assert_array_equal(probs, probs0, "a finished fold is skipped, not retrained")
+        with open(os.path.join(out, "fold1", "events.json")) as f:
+            held1 = {e[0] for e in json.load(f)}
+        with open(os.path.join(out, "fold0", "events.json")) as f:
+            held0 = {e[0] for e in json.load(f)}
+        self.assertFalse({data.patient_of(b) for b in held0} & {data.patient_of(b) for b in held1})
+        for key in ("task11", "task12"):
+            mean, sd = rep["meanSd"][key]
+            self.assertTrue(0 <= mean <= 1 and sd >= 0, (key, mean, sd))
+        pooled_n = rep["pooled"]["n"]
+        self.assertEqual(pooled_n, sum(r["n"] for r in rep["perFold"].values()))
+
+    def test_resume_after_an_interrupted_epoch_gives_the_same_probabilities(self):
+        import torch
+        torch.set_num_threads(2)
+        tmp = tempfile.mkdtemp(prefix="auscult-cv-resume-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        common = ["--arch", "resnet18", "--width", "0.0625", "--batch-size", "8", "--max-recordings", "16",
+                  "--max-batches", "2", "--folds", "2", "--only", "0", "--threads", "1"]
+        whole, part = os.path.join(tmp, "whole"), os.path.join(tmp, "part")
+        with contextlib.redirect_stdout(io.StringIO()):
+            cv.main(common + ["--epochs", "2", "--out", whole])
+            # The same fold stopped after its first epoch, then resumed from last.pt.
+            ds = data.SPRSound()
+            ds.bases = [b for b in ds.bases if ds.events[b]][:16]
+            name, held = cv.held_out_sets(ds, "kfold", 2)[0]
+            ns = argparse.Namespace(
+                arch="resnet18", width=0.0625, epochs=2, batch_size=8, epoch_size=0, lr=3e-3, weight_decay=1e-2,
+                mixup=0.5, seed=1, fmin=60.0, fmax=1300.0, max_batches=2)
+            cv.train_held_out(ds, name, held, ns, part, stop_after=1)
+            self.assertTrue(os.path.exists(os.path.join(part, name, "last.pt")))
+            cv.train_held_out(ds, name, held, ns, part)
+        np.testing.assert_allclose(np.load(os.path.join(part, name, "probs.npy")),
+                                   np.load(os.path.join(whole, name, "probs.npy")), atol=1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()
