@@ -3,7 +3,8 @@ import type { AnalysedEvent, AnalysisProgress, HeartAnalysis, PreparedRecording,
 
 export type RecordingSource = 'file' | 'microphone' | 'recovered';
 
-export interface LoadedRecording {
+/** What identifies and describes a recording, open or kept in History. */
+export interface RecordingInfo {
   id: string;
   name: string;
   source: RecordingSource;
@@ -12,6 +13,9 @@ export interface LoadedRecording {
   durationS: number;
   nativeRate: number;
   channels: number;
+}
+
+export interface LoadedRecording extends RecordingInfo {
   prepared: PreparedRecording;
   /** The events on the timeline: the model's, as the clinician may have edited them. */
   events: AnalysedEvent[];

@@ -8,16 +8,9 @@
 // earlier stays exactly as it was.
 import { done, openDatabase, request } from './idb';
 import type { AnalysedEvent, HeartAnalysis, RecordingAnalysis } from '../core/types';
-import type { RecordingReference, RecordingSource } from '../core/recording';
+import type { RecordingInfo, RecordingReference } from '../core/recording';
 
-export interface HistoryEntry {
-  id: string;
-  name: string;
-  source: RecordingSource;
-  format: string;
-  durationS: number;
-  nativeRate: number;
-  channels: number;
+export interface HistoryEntry extends RecordingInfo {
   /** ms since the epoch */
   createdAt: number;
   savedAt: number;
