@@ -41,7 +41,7 @@ from . import data, metrics
 from .evaluate import event_inputs, predict_events
 from .features import EVENT_FEATURES
 from .models import Classifier, count_params
-from .train import ClipSampler, git_commit, train_epoch
+from .train import ClipSampler, build_run, git_commit, train_epoch
 
 FOLD_SEED = 20221
 LATEST_FRACTION = 0.25
@@ -122,15 +122,7 @@ def train_held_out(ds, name, held, args, out, stop_after=0):
     rng = np.random.default_rng(args.seed)
     sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup)
     test_inputs = event_inputs(ds, test_events)
-    fmin = 0.0 if args.fmin < 0 else args.fmin
-    fmax = data.SAMPLE_RATE / 2 if args.fmax < 0 else args.fmax
-    model = Classifier(EVENT_FEATURES, args.arch, args.width, len(data.CLASSES), fmin=fmin, fmax=fmax)
-    per_epoch = (args.epoch_size or len(train_events)) // args.batch_size
-    if args.max_batches:
-        per_epoch = min(args.max_batches, per_epoch)
-    total = args.epochs * per_epoch
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, total), pct_start=0.15)
+    model, opt, sched, total = build_run(args, len(train_events))
     probs = np.zeros((args.epochs, len(test_events), len(data.CLASSES)), dtype=np.float32)
     start, step = 1, 0
     last = os.path.join(fold_dir, "last.pt")

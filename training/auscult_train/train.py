@@ -141,6 +141,24 @@ def train_epoch(model, opt, sched, sampler, rng, batch_size, epoch_size=0, max_b
     return losses, step
 
 
+def build_run(args, n_train_events):
+    """(model, AdamW, one-cycle schedule, total steps) for a recipe's arguments.
+
+    ``args`` carries arch, width, fmin / fmax (< 0: no limit), epochs, epoch_size, batch_size,
+    max_batches, lr and weight_decay, as train.py and cv.py parse them.
+    """
+    fmin = 0.0 if args.fmin < 0 else args.fmin
+    fmax = data.SAMPLE_RATE / 2 if args.fmax < 0 else args.fmax
+    model = Classifier(EVENT_FEATURES, args.arch, args.width, len(data.CLASSES), fmin=fmin, fmax=fmax)
+    per_epoch = (args.epoch_size or n_train_events) // args.batch_size
+    if args.max_batches:
+        per_epoch = min(args.max_batches, per_epoch)
+    steps = args.epochs * per_epoch
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, steps), pct_start=0.15)
+    return model, opt, sched, steps
+
+
 def _fmt(r):
     return "-" if r is None else f"{r:.2f}"
 
@@ -182,8 +200,6 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    fmin = 0.0 if args.fmin < 0 else args.fmin
-    fmax = data.SAMPLE_RATE / 2 if args.fmax < 0 else args.fmax
 
     ds = data.SPRSound(args.data)
     split = data.load_split()
@@ -198,14 +214,8 @@ def main(argv=None):
     sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup)
     val_inputs = event_inputs(ds, val_events)
 
-    model = Classifier(EVENT_FEATURES, args.arch, args.width, len(data.CLASSES), fmin=fmin, fmax=fmax)
+    model, opt, sched, steps = build_run(args, len(train_events))
     n_params = count_params(model)
-    per_epoch = (args.epoch_size or len(train_events)) // args.batch_size
-    if args.max_batches:
-        per_epoch = min(args.max_batches, per_epoch)
-    steps = args.epochs * per_epoch
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, steps), pct_start=0.15)
     command = "python3 -m training.auscult_train.train " + " ".join(sys.argv[1:] if argv is None else argv)
     meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": n_params,
             "trainEvents": dict(Counter(data.CLASSES[c] for *_, c in train_events)),
