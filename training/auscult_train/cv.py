@@ -201,7 +201,8 @@ def scores_by_fold(folds):
         y = np.array([e[3] for e in events])
         others = [n for n in folds if n != name]
         row = {"n": len(y), "task11": metrics.task11_scores(y, probs)["Score"],
-               "task12": metrics.task12_scores(y, probs)["Score"]}
+               "task12": metrics.task12_scores(y, probs)["Score"],
+               "recall": {k: v["recall"] for k, v in metrics.per_class_recall(y, probs.argmax(1), data.CLASSES).items()}}
         if others:
             yo = np.concatenate([[e[3] for e in folds[n][0]] for n in others])
             po = np.concatenate([folds[n][1] for n in others])
@@ -234,6 +235,9 @@ def report(run_dirs, epoch=None, thresholds=None):
     pooled = metrics.full_report(y, p, data.CLASSES, threshold=thr11, threshold12=thr12)
     summary = {k: mean_sd([r[k] for r in per_fold.values() if k in r])
                for k in ("task11", "task12", "task11Thr", "task12Thr")}
+    # A fold without events of a class has no recall for it: the mean is over the folds that have some.
+    summary["recall"] = {c: mean_sd([r["recall"][c] for r in per_fold.values() if r["recall"][c] is not None])
+                         for c in data.CLASSES}
     return {"runs": [m for m, _ in runs], "epoch": epoch or runs[0][0]["epochs"], "heldOut": names,
             "perFold": per_fold, "meanSd": summary, "pooled": pooled,
             "thresholds": {"task11PNormalBelow": thr11, "task12PNormalBelow": thr12}}
@@ -252,9 +256,11 @@ def markdown(rep, title):
              f"{pooled['task12Threshold']['Score']:.3f} (P(N) ≥ {rep['thresholds']['task12PNormalBelow']:.2f}) |", "",
              "| " + " | ".join(f"{k} (n={v['n']})" for k, v in recall.items()) + " |",
              "|" + "---|" * len(recall),
-             "| " + " | ".join("-" if v["recall"] is None else f"{v['recall']:.2f}" for v in recall.values()) + " |", "",
-             "Per-class recall: pooled out-of-fold, argmax. Thresholded mean ± sd: each fold scored at the "
-             "thresholds chosen on the other folds' out-of-fold predictions."]
+             "| " + " | ".join("-" if v["recall"] is None else f"{v['recall']:.2f}" for v in recall.values()) + " |",
+             "| " + " | ".join("-" if np.isnan(m) else f"{m:.2f} ± {sd:.2f}" for m, sd in ms["recall"].values()) + " |", "",
+             "Per-class recall at argmax: first row pooled over all held-out events, second row mean ± sd over "
+             "the folds that hold the class. Thresholded mean ± sd: each fold scored at the thresholds chosen "
+             "on the other folds' out-of-fold predictions."]
     return "\n".join(lines)
 
 
