@@ -5,28 +5,18 @@ import { openWavSource, type AudioSource } from '../src/audio/source';
 import { encodeWav, readWav } from '../src/audio/wav';
 import { resample } from '../src/dsp/resample';
 import { spectrogram } from '../src/dsp/spectrogram';
-import { openBrowserModelStore } from '../src/inference/browserModels';
 import { modelCatalog } from '../src/inference/catalog';
 import { EventClassifier } from '../src/inference/eventClassifier';
 import { eventFeatures } from '../src/inference/eventFeatures';
-import type { ModelStore } from '../src/inference/modelStore';
 import * as heart from '../src/pipelines/heart';
 import * as lung from '../src/pipelines/lung';
 import * as prepare from '../src/pipelines/prepare';
-import type { AnalysisAudio, AudioClip, Backend, DecodedAudio, EventFeatureMap, InferenceStatus, PreparedRecording } from '../src/core/types';
+import type { AnalysisAudio, AudioClip, DecodedAudio, EventFeatureMap, PreparedRecording } from '../src/core/types';
 import type { AnalysisWorkerApi, CancellableJob } from '../src/worker/api';
+import { InferenceBackends } from './inferenceBackends';
 
-let backends: Backend[] = ['webgpu', 'wasm'];
-let store: Promise<ModelStore> | undefined;
-const status: InferenceStatus = { backend: null, preferred: backends, notes: [] };
-
-function modelStore(): Promise<ModelStore> {
-  store ??= openBrowserModelStore(backends, {
-    onFallback: (id, reason) => status.notes.push(`${id}: ${reason}`),
-  });
-  store.catch(() => (store = undefined)); // let a later call retry, e.g. once back online
-  return store;
-}
+const backends = new InferenceBackends();
+const modelStore = () => backends.models();
 
 /** A long file's header is read again per call (1 MiB at most): each message brings a new Blob object. */
 async function audioOf(audio: AnalysisAudio): Promise<AudioClip | AudioSource> {
@@ -92,24 +82,24 @@ const api: AnalysisWorkerApi = {
     return Comlink.transfer(spec, [spec.data.buffer]);
   },
 
-  async configureInference(preferred) {
-    backends = preferred;
-    status.preferred = preferred;
-    store = undefined;
+  async configureInference({ setting, measurement }) {
+    backends.configure(setting, measurement);
   },
 
   async classifyEvents(audio, spans, model) {
-    const result = await new EventClassifier(await modelStore()).classify(await audioOf(audio), spans, model);
-    status.backend = result.backend;
-    return result;
+    return new EventClassifier(await modelStore()).classify(await audioOf(audio), spans, model);
   },
 
   async inferenceStatus() {
-    return { ...status, notes: [...status.notes] };
+    return backends.status();
+  },
+
+  async backendMeasurement() {
+    return backends.measurement();
   },
 
   async modelCatalog() {
-    return modelCatalog((await modelStore()).manifest);
+    return modelCatalog(await backends.manifestOnce());
   },
 
   async analyzeRecording(audio, options, onProgress) {
@@ -119,7 +109,8 @@ const api: AnalysisWorkerApi = {
     const result = await cancellable('analysis', (signal) =>
       lung.run(models, input, { ...options, eventTypes: 'classifier' }, { signal, onProgress: fireAndForget(onProgress) }),
     );
-    status.backend = result.backend;
+    // Off the critical path: this verdict is already on its way; the next job waits for the choice.
+    if (!('file' in audio)) backends.measureAfter(audio, options.eventModel);
     return result;
   },
 
@@ -129,9 +120,7 @@ const api: AnalysisWorkerApi = {
   },
 
   async analyzeHeart(wav) {
-    const result = await heart.run(await modelStore(), readWav(await wav.arrayBuffer()));
-    status.backend = result.backend;
-    return result;
+    return heart.run(await modelStore(), readWav(await wav.arrayBuffer()));
   },
 };
 

@@ -66,10 +66,50 @@ export interface EventSpan {
 /** Where ONNX inference runs. */
 export type Backend = 'webgpu' | 'wasm';
 
-/** Which backend inference runs on, and why a preferred one was not used. */
+/** Where one model ran, and why not on WebGPU when it ran on WASM (a fallback or the backend choice). */
+export interface ModelBackend {
+  backend: Backend;
+  reason?: string;
+}
+
+/** The user's backend setting: 'auto' follows the measurement. */
+export type BackendSetting = 'auto' | Backend;
+
+/**
+ * The backend in force and how it was chosen: 'measured' (both backends timed on a real input; the
+ * faster wins, WASM on a tie), 'user' (the override), 'only-wasm' (no WebGPU adapter), 'pending'
+ * (WebGPU is there but not measured yet: WASM meanwhile).
+ */
+export interface BackendChoice {
+  backend: Backend;
+  how: 'measured' | 'user' | 'only-wasm' | 'pending';
+  /** For 'measured': ms of one run of the detector and the event model(s) on the same input. */
+  timings?: { wasmMs: number; webgpuMs: number | null };
+  /** For 'measured': what the measurement is valid for (browser, adapter, model set). */
+  key?: string;
+  /** e.g. "measured 57 ms vs WebGPU 1427 ms". */
+  reason: string;
+}
+
+/** Both backends timed on the same real input; what the browser caches so it is measured once. */
+export interface BackendMeasurement {
+  /** What it is valid for: the browser (user agent), its WebGPU adapter and the model files' sha256s. */
+  key: string;
+  /** ms of one run of the detector and the event model(s), sessions already open. */
+  wasmMs: number;
+  /** null when WebGPU could not run every model; `webgpuError` says why. */
+  webgpuMs: number | null;
+  webgpuError?: string;
+  measuredAt: number;
+}
+
+/** Where each model that has run in this session ran, and the backend choice in force. */
 export interface InferenceStatus {
-  backend: Backend | null;
-  preferred: Backend[];
+  /** By model id: only models that have run. */
+  models: Record<string, ModelBackend>;
+  choice: BackendChoice | null;
+  setting: BackendSetting;
+  /** Fallbacks as they happened: "<model id>: <reason>". */
   notes: string[];
 }
 
@@ -112,6 +152,8 @@ export interface ClassifyResult {
   predictions: EventPrediction[];
   models: string[];
   backend: Backend;
+  /** Where each member model ran, and why on WASM. */
+  modelBackends?: Record<string, ModelBackend>;
 }
 
 export interface AnalyzeOptions {
@@ -180,6 +222,8 @@ export interface RecordingAnalysis {
   /** The event models that voted (manifest ids). */
   eventModels: string[];
   backend: Backend;
+  /** Where each model (detector, event models) ran; absent in analyses saved before it was kept. */
+  modelBackends?: Record<string, ModelBackend>;
   durationMs: number;
   events: AnalysedEvent[];
   verdict: VerdictResult | null;
@@ -244,6 +288,8 @@ export interface ModelCatalog {
 export interface HeartAnalysis {
   modelId: string;
   backend: Backend;
+  /** Why the heart model ran on WASM, when it did; absent in analyses saved before it was kept. */
+  backendReason?: string;
   top: { className: string; confidence: number };
   /** Every heart class, in the label table's order. */
   predictions: { className: string; confidence: number }[];

@@ -1,18 +1,22 @@
 // Model loading in the browser worker: manifest and model files from the app's own origin
 // (precached by the service worker), ORT's runtime files likewise.
-import { parseManifest } from './manifest';
-import { ModelStore, type ModelStoreEvents } from './modelStore';
+import { parseManifest, type Manifest } from './manifest';
+import { ModelStore, type ModelStoreEvents, type ModelStoreOptions } from './modelStore';
 import { ORT_WASM_PATHS } from './ortAssets';
 import { configureRuntime } from './runtime';
 import type { Backend } from '../core/types';
 
 const MODELS_URL = new URL(`${import.meta.env.BASE_URL}models/`, self.location.origin);
 
-export async function openBrowserModelStore(backends: Backend[], events: ModelStoreEvents = {}): Promise<ModelStore> {
-  configureRuntime({ backends, wasmPaths: ORT_WASM_PATHS });
+export async function fetchManifest(): Promise<Manifest> {
   const response = await fetch(new URL('manifest.json', MODELS_URL));
   if (!response.ok) throw new Error(`The model manifest could not be loaded (HTTP ${response.status}).`);
-  const manifest = parseManifest(await response.json());
+  return parseManifest(await response.json());
+}
+
+/** A store of `manifest`'s models, trying `backends` in order. */
+export function browserModelStore(manifest: Manifest, backends: Backend[], events: ModelStoreEvents = {}, options: ModelStoreOptions = {}): ModelStore {
+  configureRuntime({ backends, wasmPaths: ORT_WASM_PATHS });
   return new ModelStore(
     manifest,
     async (file) => {
@@ -22,5 +26,6 @@ export async function openBrowserModelStore(backends: Backend[], events: ModelSt
     },
     backends,
     events,
+    options,
   );
 }

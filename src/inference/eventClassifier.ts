@@ -47,7 +47,8 @@ export class EventClassifier {
       backend = res.backend;
       hooks.onStep?.(b + 1, batches);
     }
-    return { classes: members[0].classes, decisions, predictions, models: members.map((m) => m.id), backend };
+    const models = members.map((m) => m.id);
+    return { classes: members[0].classes, decisions, predictions, models, backend, modelBackends: this.store.backendsOf(models) };
   }
 
   /** Classify stand-alone event clips already at the models' rate. */

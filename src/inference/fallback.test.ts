@@ -9,6 +9,7 @@ import { describeWithData } from '../testing/withData';
 import { EventClassifier } from './eventClassifier';
 import { EVENT_TASK, modelsForTask, type ModelEntry } from './manifest';
 import { ModelStore } from './modelStore';
+import { MEASURE_S, measurementInput, timeModels } from './measureBackends';
 import type { LoadedSession } from './runtime';
 
 /** A store whose sessions claim to be WebGPU and whose first runs throw like a lost device. */
@@ -54,5 +55,25 @@ describeWithData('inference fault handling', [DATA.models], async () => {
     expect(failing.backend).toBe('wasm');
     expect(notes.join(' ')).toMatch(/WebGPU failed during inference \(GPUDevice was lost\); using WASM/);
     expect(failing.probs[0]).toEqual(reference.probs[0]);
+    // The model's recorded backend keeps the reason, for the chip and the saved analysis.
+    expect(store.backendOf(model.id)).toEqual({ backend: 'wasm', reason: expect.stringMatching(/^WebGPU failed during inference \(GPUDevice was lost\); using WASM$/) });
+  });
+
+  it('records each model that ran with its backend, and the reason WASM was chosen', async () => {
+    const store = new ModelStore(base.manifest, loadFromDisk, ['wasm'], {}, { wasmReason: 'measured 57 ms vs WebGPU 1427 ms' });
+    expect(store.backendsOf([model.id])).toEqual({});
+    await new EventClassifier(store).runWindows(model, [window]);
+    expect(store.backendsOf([model.id, 'not-run'])).toEqual({ [model.id]: { backend: 'wasm', reason: 'measured 57 ms vs WebGPU 1427 ms' } });
+    store.relabelWasm('chosen in the settings');
+    expect(store.backendOf(model.id)).toEqual({ backend: 'wasm', reason: 'chosen in the settings' });
+  });
+
+  it('times the models on a real input, and refuses a backend they did not run on', async () => {
+    const clip = measurementInput({ samples: Float32Array.from({ length: 8000 * 8 }, (_, i) => window[i % window.length]), sampleRate: 8000 });
+    expect(clip.samples.length).toBe(8000 * MEASURE_S);
+    const store = new ModelStore(base.manifest, loadFromDisk, ['wasm']);
+    const ms = await timeModels(store, clip, model.id, 'wasm');
+    expect(ms).toBeGreaterThan(0);
+    await expect(timeModels(store, clip, model.id, 'webgpu')).rejects.toThrow(/could not run on webgpu/);
   });
 });

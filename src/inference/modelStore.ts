@@ -2,9 +2,10 @@
 // holds the one WebGPU → WASM fallback: at load time each preferred backend is tried in turn (no
 // WebGPU adapter, or a session that cannot be created, moves on to the next); at run time a failure
 // on WebGPU (a lost device, a missing kernel) moves every model to WASM and the job runs once more.
+// It records where each model ran and why not on WebGPU, so every result can name its backends.
 import type { Manifest, ModelEntry } from './manifest';
 import { createSession, sha256Hex, webgpuAvailable, type LoadedSession } from './runtime';
-import type { Backend } from '../core/types';
+import type { Backend, ModelBackend } from '../core/types';
 import { isCancellation } from '../core/steps';
 
 /** Fetches a model file's bytes: `fetch` in the browser, the file system in Node. */
@@ -15,16 +16,25 @@ export interface ModelStoreEvents {
   onFallback?: (modelId: string, reason: string) => void;
 }
 
+export interface ModelStoreOptions {
+  /** Why WebGPU is not in `backends` (e.g. "WASM measured faster"), recorded for every model that runs on WASM. */
+  wasmReason?: string;
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class ModelStore {
   private readonly sessions = new Map<string, Promise<LoadedSession>>();
+  private readonly ran = new Map<string, ModelBackend>();
+  /** Why every model moved to WASM mid-run, kept for the sessions reopened there. */
+  private runtimeReason?: string;
 
   constructor(
     readonly manifest: Manifest,
     private readonly load: ModelBytesLoader,
     private backends: Backend[],
     private readonly events: ModelStoreEvents = {},
+    private options: ModelStoreOptions = {},
   ) {}
 
   get preferredBackends(): readonly Backend[] {
@@ -36,6 +46,7 @@ export class ModelStore {
     if (!s) {
       s = this.open(model);
       this.sessions.set(model.id, s);
+      s.then((l) => this.ran.set(model.id, l.fallbackReason ? { backend: l.backend, reason: l.fallbackReason } : { backend: l.backend })).catch(() => undefined);
       // A failed load is not cached, so a later call can try again.
       s.catch(() => this.sessions.delete(model.id));
     }
@@ -57,9 +68,33 @@ export class ModelStore {
     }
   }
 
+  /** Where the model's session was opened, and why not on WebGPU; undefined before its first use. */
+  backendOf(modelId: string): ModelBackend | undefined {
+    return this.ran.get(modelId);
+  }
+
+  /** `backendOf` for each id that has a session. */
+  backendsOf(modelIds: readonly string[]): Record<string, ModelBackend> {
+    return Object.fromEntries(modelIds.flatMap((id) => (this.ran.has(id) ? [[id, this.ran.get(id)!]] : [])));
+  }
+
+  /** A new reason for running on WASM by choice (e.g. once measured), for the models that ran and those to come. */
+  relabelWasm(reason: string): void {
+    const old = this.options.wasmReason;
+    this.options = { ...this.options, wasmReason: reason };
+    for (const [id, ran] of this.ran) if (ran.backend === 'wasm' && ran.reason === old) this.ran.set(id, { backend: 'wasm', reason });
+  }
+
+  /** Closes every session (a store that will not be used again). */
+  release(): void {
+    for (const s of this.sessions.values()) s.then((l) => l.session.release()).catch(() => undefined);
+    this.sessions.clear();
+  }
+
   /** Drop every session and use only WASM from now on (e.g. after the WebGPU device was lost). */
   async fallBackToWasm(reason: string): Promise<void> {
     this.backends = ['wasm'];
+    this.runtimeReason = reason;
     const old = [...this.sessions.entries()];
     this.sessions.clear();
     for (const [id, s] of old) {
@@ -82,8 +117,9 @@ export class ModelStore {
       }
       try {
         const session = await createSession(bytes, backend);
-        const fallbackReason = reasons.length ? reasons.join('; ') : undefined;
-        if (fallbackReason) this.events.onFallback?.(model.id, fallbackReason);
+        if (reasons.length) this.events.onFallback?.(model.id, reasons.join('; '));
+        const chosen = backend === 'wasm' && !this.backends.includes('webgpu') ? (this.runtimeReason ?? this.options.wasmReason) : undefined;
+        const fallbackReason = reasons.length ? reasons.join('; ') : chosen;
         return { session, backend, fallbackReason };
       } catch (e) {
         reasons.push(`${backend} failed: ${message(e)}`);

@@ -15,7 +15,7 @@ export interface RuntimeOptions {
 export interface LoadedSession {
   session: ort.InferenceSession;
   backend: Backend;
-  /** Why a preferred backend was skipped, for a visible note in the UI. */
+  /** Why not WebGPU when on WASM (a preferred backend skipped, or WASM chosen), for a visible note in the UI. */
   fallbackReason?: string;
 }
 
@@ -31,14 +31,30 @@ export function configureRuntime(options: RuntimeOptions): void {
   ort.env.logLevel = 'error';
 }
 
-export async function webgpuAvailable(): Promise<boolean> {
-  const gpu = (globalThis.navigator as (Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }) | undefined)?.gpu;
-  if (!gpu) return false;
+interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+}
+type GpuNavigator = Navigator & { gpu?: { requestAdapter(): Promise<{ info?: AdapterInfo } | null> } };
+
+/** The WebGPU adapter, in words (what a backend measurement is valid for); null when there is none. */
+export async function webgpuAdapter(): Promise<string | null> {
+  const gpu = (globalThis.navigator as GpuNavigator | undefined)?.gpu;
+  if (!gpu) return null;
   try {
-    return (await gpu.requestAdapter()) != null;
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
   } catch {
-    return false;
+    return null;
   }
+}
+
+export async function webgpuAvailable(): Promise<boolean> {
+  return (await webgpuAdapter()) !== null;
 }
 
 /**

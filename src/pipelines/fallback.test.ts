@@ -61,6 +61,10 @@ describeWithData('WebGPU failures in the lung pipeline', [DATA.models, DATA.sprs
     expect(notes.join(' ')).toMatch(/WebGPU failed while detecting events \(GPUDevice was lost\); using WASM/);
     expect(failing.events.map((e) => [e.start, e.end, e.label, e.probs])).toEqual(reference.events.map((e) => [e.start, e.end, e.label, e.probs]));
     expect(failing.verdict).toEqual(reference.verdict);
+    // Every model of the analysis says where it ran and why: the detector and the event models after it.
+    expect(Object.keys(failing.modelBackends ?? {}).sort()).toEqual([failing.detectorId, ...failing.eventModels].sort());
+    for (const b of Object.values(failing.modelBackends ?? {})) expect(b).toEqual({ backend: 'wasm', reason: expect.stringMatching(/^WebGPU failed while detecting events/) });
+    expect(Object.values(reference.modelBackends ?? {}).map((b) => b.backend)).toEqual(['wasm', 'wasm', 'wasm']);
   });
 
   it('passes a cancellation on without falling back', async () => {

@@ -32,6 +32,7 @@ export async function run(store: ModelStore, audio: AudioClip, options: HeartOpt
   return {
     modelId: result.modelId,
     backend: result.backend,
+    ...(store.backendOf(result.modelId)?.reason ? { backendReason: store.backendOf(result.modelId)?.reason } : {}),
     top: { className: result.topPrediction.className, confidence: result.topPrediction.confidence },
     predictions: result.predictions.map((p) => ({ className: p.className, confidence: p.confidence })),
     windows: result.windows.map((w) => ({ start: w.start, end: w.end, className: w.className, confidence: w.confidence })),

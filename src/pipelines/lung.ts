@@ -151,6 +151,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
     eventModel: options.eventModel,
     eventModels: members.map((m) => m.id),
     backend,
+    modelBackends: store.backendsOf([...(detection ? [detection.modelId] : []), ...members.map((m) => m.id)]),
     durationMs: Math.floor((nativeLength * 1000) / nativeRate),
     events,
     verdict: detection

@@ -225,7 +225,10 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
               usedModel={analysis?.eventModel}
               busy={busy}
               status={models.status}
+              analysedWith={analysis?.modelBackends}
               analysedOn={analysis?.backend}
+              backendSetting={models.backendSetting}
+              onBackendSetting={models.setBackendSetting}
               onChoose={(c) => {
                 models.setChoice(c);
                 if (analysis) void store.reclassifyAll(id, c);

@@ -5,7 +5,8 @@ import type {
   AnalysisProgress,
   AnalyzeOptions,
   AudioClip,
-  Backend,
+  BackendMeasurement,
+  BackendSetting,
   ClassifyResult,
   DecodedAudio,
   EventFeatureMap,
@@ -44,11 +45,20 @@ export interface AnalysisWorkerApi {
   resample(clip: AudioClip, toRate: number): Promise<AudioClip>;
   /** Frame-major magnitudes: data[frame * nBins + bin]; for 'logstft' natural log of (magnitude + 1e-10). */
   spectrogram(clip: AudioClip, options: SpectrogramParams): Promise<SpectrogramData>;
-  /** Choose the inference backends to try, in order (default WebGPU, then WASM). */
-  configureInference(backends: Backend[]): Promise<void>;
+  /**
+   * The user's backend setting ('auto': by measurement) and the measurement this browser cached (used
+   * when its key matches this browser and model set). A changed setting reopens the models.
+   */
+  configureInference(settings: { setting: BackendSetting; measurement: BackendMeasurement | null }): Promise<void>;
   /** Classify events of a recording with 'resnet18', 'vgg16', 'ensemble' or a model id. */
   classifyEvents(audio: AnalysisAudio, spans: EventSpan[], model: string): Promise<ClassifyResult>;
+  /** Where each model that ran is running, and the backend choice in force and why. */
   inferenceStatus(): Promise<InferenceStatus>;
+  /**
+   * The backend measurement the first analysis started (for the UI to cache in the browser), once it
+   * has finished; null when none was due or it failed.
+   */
+  backendMeasurement(): Promise<BackendMeasurement | null>;
   /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
   modelCatalog(): Promise<ModelCatalog>;
   /**

@@ -188,6 +188,7 @@ export const EventTable = memo(function EventTable(p: EventTableProps) {
                   data-start={ev.start.toFixed(3)}
                   data-end={ev.end.toFixed(3)}
                   data-label={ev.label}
+                  data-probs={ev.probs ? JSON.stringify(ev.probs) : undefined}
                   data-hovered={ev.id === p.hoveredId || undefined}
                   onClick={() => p.onSelect(ev.id)}
                   onMouseEnter={() => p.onHover(ev.id)}
@@ -253,7 +254,7 @@ export const EventTable = memo(function EventTable(p: EventTableProps) {
                       {voters.map((m) => {
                         const v = votes.get(m);
                         return (
-                          <Box key={m} data-testid="vote" data-model={m} data-vote={v?.label ?? ''}>
+                          <Box key={m} data-testid="vote" data-model={m} data-vote={v?.label ?? ''} data-probs={v ? JSON.stringify(v.probs) : undefined}>
                             <Box component="span" sx={{ display: 'inline-block', width: 8, height: 8, borderRadius: '50%', bgcolor: v ? eventColor(v.label) : COLORS.muted, mr: 0.5 }} />
                             {modelLabel(m, p.catalog)}: {v ? `${v.label}${m.endsWith('(detector)') ? '' : ` ${pct(v.confidence)}`}` : '—'}
                           </Box>

@@ -1,5 +1,5 @@
 // Heart mode: the heart-sound classifier's answer for the whole recording (top class and every
-// class's confidence) and the heart rate from the S1/S2 periodicity.
+// class's confidence), the heart rate from the S1/S2 periodicity, and where the model ran.
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -9,6 +9,7 @@ import type { AnalysisState } from '../../core/recording';
 import type { HeartAnalysis } from '../../core/types';
 import { HEART_CLASSES, heartColor } from '../../core/labels';
 import { COLORS } from '../theme';
+import { BACKEND_LABEL } from './backendNames';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -86,6 +87,10 @@ export function HeartPanel({ heart, state }: { heart?: HeartAnalysis; state?: An
       </Box>
       <Typography variant="caption" color="text.secondary" sx={{ flexBasis: '100%' }}>
         {heart.modelId} · each coloured stretch on the timeline is the class of the 3 s window centred there.
+      </Typography>
+      <Typography variant="caption" color="text.secondary" sx={{ flexBasis: '100%', mt: '0 !important' }} data-testid="heart-backend" data-backend={heart.backend} data-reason={heart.backendReason ?? ''}>
+        Ran on {BACKEND_LABEL[heart.backend]}
+        {heart.backendReason ? ` (${heart.backendReason})` : ''}.
       </Typography>
     </Stack>
   );

@@ -1,14 +1,18 @@
 // Which event model classifies the events (ResNet-18, VGG-16 or both) and where inference runs.
-// The backend is what the worker reports after a run; a fallback to WASM is shown with its reason,
-// so a slow analysis on a machine without WebGPU is explained rather than mysterious.
+// The chip shows the backend choice in force and why (measured, the user's, no WebGPU), and opens
+// the override (Automatic / WebGPU / WASM); below it every model of the shown analysis is named with
+// its backend and, on WASM, the reason, so a slow analysis is explained rather than mysterious.
 import Alert from '@mui/material/Alert';
 import Chip from '@mui/material/Chip';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import type { InferenceStatus, ModelCatalog } from '../../core/types';
+import { useState } from 'react';
+import type { Backend, BackendSetting, InferenceStatus, ModelBackend, ModelCatalog } from '../../core/types';
+import { BACKEND_LABEL, choiceText, lineText, modelBackendLines } from './backendNames';
 
 export interface ModelBarProps {
   catalog?: ModelCatalog;
@@ -18,28 +22,27 @@ export interface ModelBarProps {
   usedModel?: string;
   onChoose: (id: string) => void;
   status?: InferenceStatus;
-  /** Where the shown recording was analysed (e.g. reopened from History, before any run today). */
-  analysedOn?: InferenceStatus['backend'];
+  /** Where each model of the shown analysis ran (absent for analyses saved before it was kept). */
+  analysedWith?: Record<string, ModelBackend>;
+  /** The shown analysis's backend, for one saved without `analysedWith`. */
+  analysedOn?: Backend;
+  backendSetting: BackendSetting;
+  onBackendSetting: (s: BackendSetting) => void;
   busy: boolean;
 }
 
-export function backendLabel(status?: InferenceStatus): string {
-  if (!status?.backend) return 'not started';
-  return status.backend === 'webgpu' ? 'WebGPU' : 'WASM';
-}
+const SETTINGS: { value: BackendSetting; label: string }[] = [
+  { value: 'auto', label: 'Automatic (the faster, measured)' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'wasm', label: 'WASM' },
+];
 
-/** Fallback reasons, once each (the store reports one per model). */
-export function fallbackNotes(status?: InferenceStatus): string[] {
-  const reasons = new Set<string>();
-  for (const n of status?.notes ?? []) reasons.add(n.replace(/^[^:]+:\s*/, ''));
-  return [...reasons];
-}
-
-export function ModelBar({ catalog, catalogError, choice, usedModel, onChoose, status, analysedOn, busy }: ModelBarProps) {
-  const notes = status?.backend === 'wasm' ? fallbackNotes(status) : [];
-  // Nothing ran in this session yet: say where the shown results were computed.
-  const shown: InferenceStatus | undefined = status?.backend ? status : analysedOn ? { backend: analysedOn, preferred: [], notes: [] } : status;
-  const verb = status?.backend ? 'Runs on' : analysedOn ? 'Analysed on' : 'Runs on';
+export function ModelBar({ catalog, catalogError, choice, usedModel, onChoose, status, analysedWith, analysedOn, backendSetting, onBackendSetting, busy }: ModelBarProps) {
+  const [menu, setMenu] = useState<HTMLElement | null>(null);
+  const inForce = status?.choice;
+  const label = inForce ? `Runs on: ${choiceText(inForce)}` : analysedOn ? `Analysed on: ${BACKEND_LABEL[analysedOn]}` : 'Runs on: not started';
+  const lines = modelBackendLines(analysedWith ?? {}, catalog);
+  const fellBack = lines.filter((l) => l.backend === 'wasm' && l.reason);
   return (
     <Stack spacing={1} sx={{ px: 2, pt: 1.5 }}>
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
@@ -73,26 +76,56 @@ export function ModelBar({ catalog, catalogError, choice, usedModel, onChoose, s
             (this recording: {catalog?.eventChoices.find((c) => c.id === usedModel)?.label ?? usedModel})
           </Typography>
         )}
-        <Tooltip title={shown?.backend === 'webgpu' ? 'The models run on the graphics processor (WebGPU).' : 'The models run on the processor (WebAssembly).'}>
-          <Chip
-            size="small"
-            data-testid="backend"
-            data-backend={shown?.backend ?? ''}
-            label={`${verb}: ${backendLabel(shown)}`}
-            color={shown?.backend === 'webgpu' ? 'success' : 'default'}
-            variant="outlined"
-            sx={{ ml: 'auto', fontWeight: 700 }}
-          />
-        </Tooltip>
+        <Chip
+          size="small"
+          data-testid="backend"
+          data-backend={inForce?.backend ?? analysedOn ?? ''}
+          data-how={inForce?.how ?? ''}
+          data-wasm-ms={inForce?.timings?.wasmMs.toFixed(1) ?? ''}
+          data-webgpu-ms={inForce?.timings?.webgpuMs?.toFixed(1) ?? ''}
+          data-setting={backendSetting}
+          label={label}
+          title="Where the models run; click to choose"
+          onClick={(e) => setMenu(e.currentTarget)}
+          color={inForce?.backend === 'webgpu' ? 'success' : 'default'}
+          variant="outlined"
+          sx={{ ml: 'auto', fontWeight: 700 }}
+        />
+        <Menu anchorEl={menu} open={Boolean(menu)} onClose={() => setMenu(null)} data-testid="backend-menu">
+          {SETTINGS.map((o) => (
+            <MenuItem
+              key={o.value}
+              selected={o.value === backendSetting}
+              data-setting={o.value}
+              onClick={() => {
+                setMenu(null);
+                onBackendSetting(o.value);
+              }}
+            >
+              {o.label}
+            </MenuItem>
+          ))}
+        </Menu>
       </Stack>
       {catalog?.defaultReason && (
         <Typography variant="caption" color="text.secondary">
           {catalog.defaultReason}
         </Typography>
       )}
-      {notes.length > 0 && (
+      {lines.length > 0 && (
+        <Typography variant="caption" color="text.secondary" data-testid="model-backends">
+          This analysis ran on:{' '}
+          {lines.map((l, i) => (
+            <span key={l.id} data-testid="model-backend" data-model-id={l.id} data-backend={l.backend} data-reason={l.reason ?? ''}>
+              {i ? ' · ' : ''}
+              {lineText(l)}
+            </span>
+          ))}
+        </Typography>
+      )}
+      {fellBack.length > 0 && (
         <Alert severity="info" data-testid="backend-note" sx={{ py: 0 }}>
-          Running on WASM (slower) — {notes.join('; ')}.
+          Running on WASM (slower when a fast GPU is there) — {fellBack.map((l) => `${l.name}: ${l.reason}`).join('; ')}.
         </Alert>
       )}
     </Stack>

@@ -42,6 +42,7 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
       aria-label="Record verdict"
       data-testid="verdict"
       data-label={verdict.label}
+      data-record-probs={verdict.recordProbs ? JSON.stringify(verdict.recordProbs) : undefined}
       direction="row"
       spacing={2}
       useFlexGap

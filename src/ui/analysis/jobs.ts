@@ -3,7 +3,7 @@
 // re-classification of edited events. A long recording sends its file instead (a Blob is passed by
 // reference), which the worker reads a chunk at a time.
 import * as Comlink from 'comlink';
-import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelCatalog, RecordingAnalysis } from '../../core/types';
+import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, BackendMeasurement, BackendSetting, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelBackend, ModelCatalog, RecordingAnalysis } from '../../core/types';
 import type { CancellableJob } from '../../worker/api';
 import { classificationOf } from '../../analysis/classes';
 import { withAnalysisWorker } from '../../worker/client';
@@ -29,10 +29,18 @@ export function analyseRecording(rec: LoadedRecording, eventModel: string, onPro
  * Classifies events again (edited boundaries, another model); returns what the editor stores per
  * event, and the decision rules the labels follow.
  */
-export async function classifySpans(rec: LoadedRecording, events: readonly AnalysedEvent[], eventModel: string): Promise<{ items: ReturnType<typeof classificationOf>[]; decisions?: EventDecisions }> {
+export async function classifySpans(
+  rec: LoadedRecording,
+  events: readonly AnalysedEvent[],
+  eventModel: string,
+): Promise<{ items: ReturnType<typeof classificationOf>[]; decisions?: EventDecisions; modelBackends?: Record<string, ModelBackend> }> {
   if (!events.length) return { items: [] };
   const res = await withAnalysisWorker((w) => w.classifyEvents(audioOf(rec), spansOf(events), eventModel));
-  return { items: res.predictions.map((p) => classificationOf(p, res.classes, eventModel, rec.analysis?.modelDecisions)), decisions: res.decisions };
+  return {
+    items: res.predictions.map((p) => classificationOf(p, res.classes, eventModel, rec.analysis?.modelDecisions)),
+    decisions: res.decisions,
+    modelBackends: res.modelBackends,
+  };
 }
 
 export function eventFeatureMap(rec: LoadedRecording, event: AnalysedEvent, model: string): Promise<EventFeatureMap> {
@@ -57,4 +65,12 @@ export function fetchCatalog(): Promise<ModelCatalog> {
 
 export function fetchInferenceStatus(): Promise<InferenceStatus> {
   return withAnalysisWorker((w) => w.inferenceStatus());
+}
+
+export function configureInference(setting: BackendSetting, measurement: BackendMeasurement | null): Promise<void> {
+  return withAnalysisWorker((w) => w.configureInference({ setting, measurement }));
+}
+
+export function fetchBackendMeasurement(): Promise<BackendMeasurement | null> {
+  return withAnalysisWorker((w) => w.backendMeasurement());
 }

@@ -1,8 +1,10 @@
-// The model choice (ResNet-18, VGG-16 or both), remembered on this device, and which backend
-// inference actually runs on (WebGPU or WASM, with the reason for any fallback).
+// The model choice (ResNet-18, VGG-16 or both), remembered on this device, the backend setting
+// (Automatic by measurement, WebGPU or WASM), and where each model actually runs (with the reason
+// for any model on WASM). The worker's measurement is cached in this browser once made.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { InferenceStatus, ModelCatalog } from '../../core/types';
-import { fetchCatalog, fetchInferenceStatus } from './jobs';
+import type { BackendSetting, InferenceStatus, ModelCatalog } from '../../core/types';
+import { storeBackendSetting, storedBackendSetting, storedMeasurement, storeMeasurement } from './backendSettings';
+import { configureInference, fetchBackendMeasurement, fetchCatalog, fetchInferenceStatus } from './jobs';
 
 export const MODEL_CHOICE_SETTING = 'auscult.eventModel';
 
@@ -21,6 +23,9 @@ export interface ModelsState {
   setChoice: (id: string) => void;
   status?: InferenceStatus;
   refreshStatus: () => void;
+  backendSetting: BackendSetting;
+  /** Persists the setting; the next analysis runs on it. */
+  setBackendSetting: (s: BackendSetting) => void;
   /** The choice to analyse with, once the catalog is known. */
   resolveChoice: () => Promise<string>;
 }
@@ -30,6 +35,7 @@ export function useModels(): ModelsState {
   const [error, setError] = useState<string>();
   const [choice, setChoiceState] = useState<string>('');
   const [status, setStatus] = useState<InferenceStatus>();
+  const [backendSetting, setBackendSettingState] = useState<BackendSetting>(storedBackendSetting);
   const choiceRef = useRef('');
   const ready = useRef<{ promise: Promise<ModelCatalog>; resolve: (c: ModelCatalog) => void; reject: (e: unknown) => void } | undefined>(undefined);
   if (!ready.current) {
@@ -45,6 +51,8 @@ export function useModels(): ModelsState {
 
   useEffect(() => {
     let cancelled = false;
+    // Sent before anything else, so the worker's first analysis already runs on the setting.
+    void configureInference(storedBackendSetting(), storedMeasurement()).catch(() => undefined);
     fetchCatalog()
       .then((c) => {
         if (cancelled) return;
@@ -78,9 +86,28 @@ export function useModels(): ModelsState {
 
   const refreshStatus = useCallback(() => {
     fetchInferenceStatus()
-      .then(setStatus)
+      .then((s) => {
+        setStatus(s);
+        // The worker measures both backends after this analysis: cache the result, then show it.
+        if (s.choice?.how !== 'pending') return;
+        return fetchBackendMeasurement().then((m) => {
+          if (m) storeMeasurement(m);
+          return fetchInferenceStatus().then(setStatus);
+        });
+      })
       .catch(() => undefined);
   }, []);
+
+  const setBackendSetting = useCallback(
+    (s: BackendSetting) => {
+      setBackendSettingState(s);
+      storeBackendSetting(s);
+      void configureInference(s, storedMeasurement())
+        .then(refreshStatus)
+        .catch(() => undefined);
+    },
+    [refreshStatus],
+  );
 
   const resolveChoice = useCallback(async () => {
     await ready.current!.promise;
@@ -88,7 +115,7 @@ export function useModels(): ModelsState {
   }, []);
 
   return useMemo(
-    () => ({ catalog, error, choice, setChoice, status, refreshStatus, resolveChoice }),
-    [catalog, error, choice, setChoice, status, refreshStatus, resolveChoice],
+    () => ({ catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice }),
+    [catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice],
   );
 }

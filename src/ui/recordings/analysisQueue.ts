@@ -2,7 +2,7 @@
 // recording, one at a time in the order asked for (the worker is single, and a drop of fifty files
 // must not starve the recording being looked at), and the re-classification of the events when
 // another event model is chosen or an annotation arrives. The worker calls come in as `jobs`.
-import type { EventDecisions, HeartAnalysis, ModelVote, RecordingAnalysis, AnalysedEvent, AnalysisProgress, ReferenceClassification } from '../../core/types';
+import type { EventDecisions, HeartAnalysis, ModelBackend, ModelVote, RecordingAnalysis, AnalysedEvent, AnalysisProgress, ReferenceClassification } from '../../core/types';
 import type { AnalysisState, LoadedRecording } from '../../core/recording';
 import { EVENT_NAMES } from '../../core/labels';
 import { isCancellation } from '../../core/steps';
@@ -23,7 +23,7 @@ export interface Classification {
 export interface AnalysisJobs {
   analyseRecording: (rec: LoadedRecording, eventModel: string, onProgress: (p: AnalysisProgress) => void) => Promise<RecordingAnalysis>;
   analyseHeart: (rec: LoadedRecording) => Promise<HeartAnalysis>;
-  classifySpans: (rec: LoadedRecording, events: readonly AnalysedEvent[], eventModel: string) => Promise<{ items: Classification[]; decisions?: EventDecisions }>;
+  classifySpans: (rec: LoadedRecording, events: readonly AnalysedEvent[], eventModel: string) => Promise<{ items: Classification[]; decisions?: EventDecisions; modelBackends?: Record<string, ModelBackend> }>;
   /** Stops the running analysis between two chunks. */
   cancelRunning: () => Promise<void>;
 }
@@ -71,6 +71,7 @@ export function withReclassification(
   results: readonly Classification[],
   refs: readonly Classification[] | undefined,
   decisions: EventDecisions | undefined,
+  modelBackends?: Record<string, ModelBackend>,
 ): LoadedRecording {
   if (!r.analysis) return r;
   let events = r.events;
@@ -85,6 +86,10 @@ export function withReclassification(
     events: r.edited ? r.analysis.events : events,
     reference: refs ? refs.map(asReference) : r.analysis.reference,
     decisions: decisions ?? r.analysis.decisions,
+    // The detector's backend stays; the event models' are those that just ran.
+    modelBackends: modelBackends
+      ? { ...Object.fromEntries(Object.entries(r.analysis.modelBackends ?? {}).filter(([k]) => k === r.analysis?.detectorId)), ...modelBackends }
+      : r.analysis.modelBackends,
   };
   return { ...r, events, analysis, analysisState: { status: 'done' } };
 }
@@ -160,9 +165,9 @@ export class AnalysisQueue {
       analysisState: { status: 'running', progress: { stage: 'classifying', fraction: 0.5, message: `Classifying the events with ${model}` } },
     }));
     try {
-      const { items, decisions } = await jobs.classifySpans(rec, rec.events, model);
+      const { items, decisions, modelBackends } = await jobs.classifySpans(rec, rec.events, model);
       const refs = rec.reference ? (await jobs.classifySpans(rec, withIds(rec.reference.events, 'ref'), model)).items : undefined;
-      recordings.update(id, (r) => withReclassification(r, model, rec.events, items, refs, decisions), true);
+      recordings.update(id, (r) => withReclassification(r, model, rec.events, items, refs, decisions, modelBackends), true);
     } catch (e) {
       recordings.update(id, (r) => ({ ...r, analysisState: { status: 'done' } }));
       this.deps.notify('warning', `The events could not be classified with ${model}: ${messageOf(e)}`);
