@@ -238,7 +238,8 @@ def report(run_dirs, epoch=None, thresholds=None):
     # A fold without events of a class has no recall for it: the mean is over the folds that have some.
     summary["recall"] = {c: mean_sd([r["recall"][c] for r in per_fold.values() if r["recall"][c] is not None])
                          for c in data.CLASSES}
-    return {"runs": [m for m, _ in runs], "epoch": epoch or runs[0][0]["epochs"], "heldOut": names,
+    last = "/".join(str(m["epochs"]) for m, _ in runs)
+    return {"runs": [m for m, _ in runs], "epoch": epoch or last, "heldOut": names,
             "perFold": per_fold, "meanSd": summary, "pooled": pooled,
             "thresholds": {"task11PNormalBelow": thr11, "task12PNormalBelow": thr12}}
 
