@@ -14,7 +14,7 @@ import type { Backend } from '../src/core/types';
 import { REPO_ROOT } from '../src/testing/data';
 import * as heart from '../src/pipelines/heart';
 import * as lung from '../src/pipelines/lung';
-import { benchApp } from './app';
+import { benchApp, profileApp } from './app';
 import type { BenchResult, RecordingBench } from './browser/main';
 import { longestRecording, realEventWindows } from './events';
 import { timeRuns } from './timing';
@@ -143,6 +143,7 @@ function longBench(): void {
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'app') return appBench(respiratoryRecordingName());
   if (process.env.BENCH_ONLY === 'long') return longBench();
+  if (process.env.BENCH_ONLY === 'firstdrop') return firstDropBench(respiratoryRecordingName());
   const store = await openNodeModelStore(MODELS_DIR, 1);
   const models = modelsForTask(store.manifest, EVENT_TASK);
   const classifier = new EventClassifier(store);
@@ -211,6 +212,43 @@ function respiratoryRecordingName(): string {
   return longestRecording('respiratory', 15).name;
 }
 
+/** Opening the first analysis's sessions (detector + default event models), one after another and together. */
+async function sessionBench(): Promise<void> {
+  const server = await startBenchServer();
+  const address = server.httpServer?.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/bench/browser/index.html`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const out: Row[] = [];
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const row: Row = { backend };
+    for (const parallel of [false, true]) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      await page.evaluate(([b, p]) => window.benchSessions(b, p), [backend, parallel] as [Backend, boolean]); // HTTP cache
+      const ms = await page.evaluate(([b, p]) => window.benchSessions(b, p), [backend, parallel] as [Backend, boolean]);
+      row[parallel ? 'together ms' : 'one after another ms'] = ms.toFixed(0);
+      await page.close();
+    }
+    out.push(row);
+  }
+  console.log('\nOpening the first analysis\'s sessions (fetch, sha256, session creation: detector + default event models)');
+  console.table(out);
+  await browser.close();
+  await server.close();
+}
+
+/** Where a fresh page's first drop → verdict goes (the built app, WASM). */
+async function firstDropBench(lung: string): Promise<void> {
+  if (process.env.BENCH_SESSIONS !== '0') await sessionBench();
+  const p = await profileApp(CHROMIUM_ARGS, lung, 3);
+  console.log(
+    `First drop of ${lung} on a fresh page (median of 3, ms after the drop): waveform drawn ${p.timelineMs.toFixed(0)}, ` +
+      `spectrogram drawn ${p.spectrogramMs.toFixed(0)}, verdict shown ${p.verdictMs.toFixed(0)} ` +
+      `(the worker's analysis, with model loading: ${p.analysisMs.toFixed(0)}; before it: decode, prepare, drawing, queue ${(p.verdictMs - p.analysisMs).toFixed(0)})`,
+  );
+}
+
 async function appBench(lung: string): Promise<void> {
   console.log('\n# the built app (dist/, run `npm run build` first) …');
   const app = await benchApp(CHROMIUM_ARGS, lung, WEBGPU_REPS);
@@ -222,6 +260,7 @@ async function appBench(lung: string): Promise<void> {
       `resample, detect, classify with both models, timeline drawing): ` +
       `median WASM ${fmtApp(app.analysisMs.wasm)}, WebGPU ${fmtApp(app.analysisMs.webgpu)}`,
   );
+  await firstDropBench(lung);
 }
 
 main().catch((e: unknown) => {

@@ -22,10 +22,11 @@ async function modelBackends(page: Page): Promise<ModelBackendShown[]> {
   );
 }
 
+/** Software WebGPU on two shared cores: a first analysis (VGG-16's session and kernels) can take minutes. */
 async function analyse(page: Page, wav = WHEEZE_WAV): Promise<void> {
   await page.goto('/');
   await dropFiles(page, [fileFromDisk(dataPath(wav), 'audio/wav')]);
-  await waitForAnalysisDone(page, 120_000);
+  await waitForAnalysisDone(page, 300_000);
 }
 
 /** Everything the models answered for the shown recording: events, each model's vote, the record head. */
@@ -49,7 +50,7 @@ async function heartOutputs(page: Page): Promise<{ probs: Record<string, number>
   await dropFiles(page, [fileFromDisk(heartWavPath(HEART_WAV), 'audio/wav')]);
   await expectTimelineDrawn(page);
   await page.getByTestId('mode-switch').getByRole('button', { name: 'Heart sounds' }).click();
-  await expect(page.getByTestId('heart-result')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('heart-result')).toBeVisible({ timeout: 300_000 });
   const probs = await page
     .getByTestId('heart-classes')
     .locator('[data-class]')
@@ -92,10 +93,8 @@ test('without WebGPU every model runs on WASM and says why, on the chip and in t
 
   await page.getByRole('button', { name: 'Print report…' }).click();
   await page.emulateMedia({ media: 'print' });
-  for (const m of shown) {
-    const cell = page.getByTestId('report-models').locator(`tr[data-model-id="${m.id}"]`).getByTestId('report-backend');
-    await expect(cell).toHaveText('WASM (WebGPU is not available in this browser)');
-  }
+  // Every model named with its backend and the reason.
+  await expect(page.getByTestId('report-backends')).toHaveText('Ran on WASM (WebGPU is not available in this browser): Detector, ResNet-18, VGG-16.');
   await page.emulateMedia({ media: 'screen' });
 });
 
@@ -110,7 +109,7 @@ test.describe('with --enable-unsafe-webgpu (a software adapter)', () => {
   const freshContext = (baseURL: string | undefined): Promise<BrowserContext> => browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
 
   test('the backend is measured on the first recording, WASM wins, and the choice is cached', async ({ baseURL }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(420_000);
     const context = await freshContext(baseURL);
     const page = await context.newPage();
     await page.goto('/');
@@ -118,7 +117,7 @@ test.describe('with --enable-unsafe-webgpu (a software adapter)', () => {
     expect(adapter, 'Chromium offers a WebGPU adapter with --enable-unsafe-webgpu').toBe(true);
     await analyse(page);
     const chip = page.getByTestId('backend');
-    await expect(chip).toHaveAttribute('data-how', 'measured', { timeout: 180_000 });
+    await expect(chip).toHaveAttribute('data-how', 'measured', { timeout: 300_000 });
     await expect(chip).toHaveAttribute('data-backend', 'wasm');
     await expect(chip).toHaveText(/^Runs on: WASM — measured \d+ ms vs WebGPU \d+ ms$/);
     const wasmMs = Number(await chip.getAttribute('data-wasm-ms'));
@@ -143,7 +142,7 @@ test.describe('with --enable-unsafe-webgpu (a software adapter)', () => {
   });
 
   test('forced WebGPU runs every model on WebGPU, and its outputs equal WASM within 1e-3', async ({ baseURL }) => {
-    test.setTimeout(600_000);
+    test.setTimeout(1_200_000);
     const context = await freshContext(baseURL);
     const page = await context.newPage();
     // WASM first (set as the menu stores it), then WebGPU chosen in the chip's menu.

@@ -94,6 +94,10 @@ const api: AnalysisWorkerApi = {
     return backends.status();
   },
 
+  async warmUp(eventModel) {
+    await backends.warmUp(eventModel);
+  },
+
   async backendMeasurement() {
     return backends.measurement();
   },

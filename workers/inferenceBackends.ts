@@ -5,7 +5,7 @@
 import type { AudioClip, Backend, BackendChoice, BackendMeasurement, BackendSetting, InferenceStatus } from '../src/core/types';
 import { choiceFromMeasurement, decideBackend, measurementKey } from '../src/inference/backendChoice';
 import { browserModelStore, fetchManifest } from '../src/inference/browserModels';
-import type { Manifest } from '../src/inference/manifest';
+import { DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../src/inference/manifest';
 import { measurementInput, timeModels } from '../src/inference/measureBackends';
 import type { ModelStore } from '../src/inference/modelStore';
 import { webgpuAdapter } from '../src/inference/runtime';
@@ -55,6 +55,17 @@ export class InferenceBackends {
     const store = await this.store?.catch(() => undefined);
     const models = store ? store.backendsOf(store.manifest.models.map((m) => m.id)) : {};
     return { models, choice: this.choice, setting: this.setting, notes: [...this.notes] };
+  }
+
+  /**
+   * Opens the sessions a first analysis needs (the detector and `eventModel`'s members) all at once,
+   * while the page waits for a recording, so the first drop does not pay for them.
+   */
+  async warmUp(eventModel: string): Promise<void> {
+    const store = await this.models();
+    const m = store.manifest;
+    const members = modelsForTask(m, EVENT_TASK).length ? resolveModelChoice(m, eventModel) : [];
+    await Promise.all([...modelsForTask(m, DETECTOR_TASK), ...members].map((x) => store.session(x)));
   }
 
   /** The measurement started by `measureAfter`, once done (null when none ran or it failed). */

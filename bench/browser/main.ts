@@ -1,7 +1,7 @@
 // Runs the app's own inference module in the page so the bench can time WASM and WebGPU in Chromium.
 import { modelCatalog } from '../../src/inference/catalog';
 import { EventClassifier } from '../../src/inference/eventClassifier';
-import { EVENT_TASK, modelsForTask, parseManifest, type Manifest } from '../../src/inference/manifest';
+import { DETECTOR_TASK, EVENT_TASK, modelsForTask, parseManifest, resolveModelChoice, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
 import { configureRuntime } from '../../src/inference/runtime';
 import * as heart from '../../src/pipelines/heart';
@@ -13,6 +13,7 @@ declare global {
   interface Window {
     benchEventModel(modelId: string, backend: Backend, windows: number[][], reps: number): Promise<BenchResult>;
     benchRecording(kind: 'respiratory' | 'heart', backend: Backend, samples: number[], sampleRate: number, reps: number): Promise<RecordingBench>;
+    benchSessions(backend: Backend, parallel: boolean): Promise<number>;
   }
 }
 
@@ -79,6 +80,19 @@ window.benchEventModel = async (modelId, backend, windows, reps) => {
     await classifier.runWindows(model, inputs);
   });
   return { backend: loaded.backend, batch1, batched, batchSize: inputs.length };
+};
+
+/** ms to fetch, check and open the sessions a first analysis needs (detector + default event models). */
+window.benchSessions = async (backend, parallel) => {
+  const store = await openStore(backend);
+  const m = store.manifest;
+  const models = [...modelsForTask(m, DETECTOR_TASK), ...resolveModelChoice(m, modelCatalog(m).defaultEventChoice)];
+  const t0 = performance.now();
+  if (parallel) await Promise.all(models.map((x) => store.session(x)));
+  else for (const x of models) await store.session(x);
+  const ms = performance.now() - t0;
+  store.release();
+  return ms;
 };
 
 document.getElementById('status')!.textContent = 'ready';

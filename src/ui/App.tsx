@@ -215,7 +215,7 @@ export function App() {
         <Notices notices={notices} onDismiss={dismissNotice} pwa={pwa} busy={busyWith(store.recordings, Boolean(store.loading))} />
       </Box>
       {printing && store.selected?.analysis && (
-        <ReportView recording={store.selected} catalog={models.catalog} status={models.status} onReady={onReportReady} />
+        <ReportView recording={store.selected} catalog={models.catalog} onReady={onReportReady} />
       )}
     </>
   );

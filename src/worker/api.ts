@@ -59,6 +59,8 @@ export interface AnalysisWorkerApi {
    * has finished; null when none was due or it failed.
    */
   backendMeasurement(): Promise<BackendMeasurement | null>;
+  /** Opens the models a first analysis with `eventModel` needs, before any recording arrives. */
+  warmUp(eventModel: string): Promise<void>;
   /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
   modelCatalog(): Promise<ModelCatalog>;
   /**

@@ -43,6 +43,7 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
       data-testid="verdict"
       data-label={verdict.label}
       data-record-probs={verdict.recordProbs ? JSON.stringify(verdict.recordProbs) : undefined}
+      data-elapsed-ms={analysis.elapsedMs}
       direction="row"
       spacing={2}
       useFlexGap

@@ -71,6 +71,11 @@ export function configureInference(setting: BackendSetting, measurement: Backend
   return withAnalysisWorker((w) => w.configureInference({ setting, measurement }));
 }
 
+/** Loads the models while the page waits for a recording; a failure shows up in the analysis itself. */
+export function warmUpModels(eventModel: string): Promise<void> {
+  return withAnalysisWorker((w) => w.warmUp(eventModel));
+}
+
 export function fetchBackendMeasurement(): Promise<BackendMeasurement | null> {
   return withAnalysisWorker((w) => w.backendMeasurement());
 }

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendSetting, InferenceStatus, ModelCatalog } from '../../core/types';
 import { storeBackendSetting, storedBackendSetting, storedMeasurement, storeMeasurement } from './backendSettings';
-import { configureInference, fetchBackendMeasurement, fetchCatalog, fetchInferenceStatus } from './jobs';
+import { configureInference, fetchBackendMeasurement, fetchCatalog, fetchInferenceStatus, warmUpModels } from './jobs';
 
 export const MODEL_CHOICE_SETTING = 'auscult.eventModel';
 
@@ -62,6 +62,7 @@ export function useModels(): ModelsState {
         setChoiceState(pick);
         setCatalog(c);
         ready.current?.resolve(c);
+        void warmUpModels(pick).catch(() => undefined);
       })
       .catch((e: unknown) => {
         if (cancelled) return;

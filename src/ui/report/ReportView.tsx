@@ -3,8 +3,8 @@
 // printed result can be traced to the model files that produced it.
 import Box from '@mui/material/Box';
 import { useEffect, useState } from 'react';
-import type { ModelBackend, ModelCatalog, InferenceStatus } from '../../core/types';
-import { BACKEND_LABEL, choiceText } from '../analysis/backendNames';
+import type { ModelCatalog, RecordingAnalysis } from '../../core/types';
+import { BACKEND_LABEL, modelBackendLines } from '../analysis/backendNames';
 import { agreement as computeAgreement, AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
 import { supportingEvents } from '../../analysis/events';
 import type { LoadedRecording } from '../../core/recording';
@@ -17,21 +17,29 @@ import { COLORS } from '../theme';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** "WASM (measured 57 ms vs WebGPU 1427 ms)"; an analysis saved without per-model backends gives its one backend. */
-function ranOn(b: ModelBackend | undefined, fallback: ModelBackend['backend'] | undefined): string {
-  if (!b) return fallback ? BACKEND_LABEL[fallback] : '—';
-  return `${BACKEND_LABEL[b.backend]}${b.reason ? ` (${b.reason})` : ''}`;
+/**
+ * "Ran on WASM (WebGPU is not available in this browser): Detector, ResNet-18, VGG-16." — each model
+ * named once, grouped by backend and reason, so the report stays one page. An analysis saved
+ * without per-model backends gives its one backend.
+ */
+function ranOnText(analysis: RecordingAnalysis, catalog?: ModelCatalog): string {
+  if (!analysis.modelBackends) return `Ran on ${BACKEND_LABEL[analysis.backend]}.`;
+  const groups = new Map<string, string[]>();
+  for (const l of modelBackendLines(analysis.modelBackends, catalog)) {
+    const head = `${BACKEND_LABEL[l.backend]}${l.reason ? ` (${l.reason})` : ''}`;
+    groups.set(head, [...(groups.get(head) ?? []), l.name]);
+  }
+  return [...groups].map(([head, names]) => `Ran on ${head}: ${names.join(', ')}.`).join(' ');
 }
 
 export interface ReportViewProps {
   recording: LoadedRecording;
   catalog?: ModelCatalog;
-  status?: InferenceStatus;
   /** Called once the picture is drawn (the caller then opens the print dialog). */
   onReady: () => void;
 }
 
-export function ReportView({ recording, catalog, status, onReady }: ReportViewProps) {
+export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
   const [picture, setPicture] = useState<string>();
   const analysis = recording.analysis;
   const events = recording.events;
@@ -141,12 +149,11 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
 
       <Box sx={{ mt: '8px', borderTop: `1px solid ${COLORS.printRule}`, pt: '4px' }} data-testid="report-models">
         <b>Models</b> (event classifier: {analysis ? modelLabel(analysis.eventModel, catalog) : '—'}
-        {analysis ? `; ${(analysis.elapsedMs / 1000).toFixed(1)} s` : ''}
-        {status?.choice ? `; backend in force: ${choiceText(status.choice)}` : ''}):
+        {analysis ? `; ${(analysis.elapsedMs / 1000).toFixed(1)} s` : ''}):
         <table style={{ width: '100%', borderCollapse: 'collapse' }}>
           <thead>
             <tr>
-              {['Model', 'Task', 'Architecture', 'Ran on', 'sha256', 'Training commit'].map((h) => (
+              {['Model', 'Task', 'Architecture', 'sha256', 'Training commit'].map((h) => (
                 <th key={h} style={th}>
                   {h}
                 </th>
@@ -159,9 +166,6 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
                 <td style={td}>{m.id}</td>
                 <td style={td}>{m.task}</td>
                 <td style={td}>{m.architecture ?? ''}</td>
-                <td style={td} data-testid="report-backend" data-backend={analysis?.modelBackends?.[m.id]?.backend ?? analysis?.backend ?? ''}>
-                  {ranOn(analysis?.modelBackends?.[m.id], analysis?.backend)}
-                </td>
                 <td style={{ ...td, fontFamily: 'monospace' }}>{m.sha256.slice(0, 12)}</td>
                 <td style={{ ...td, fontFamily: 'monospace' }}>{m.commit ?? 'unknown'}</td>
               </tr>
@@ -170,6 +174,7 @@ export function ReportView({ recording, catalog, status, onReady }: ReportViewPr
         </table>
       </Box>
       <Box sx={{ mt: '6px', color: COLORS.printSecondary }}>
+        {analysis && <span data-testid="report-backends">{ranOnText(analysis, catalog)} </span>}
         Generated offline by Auscult on this device; the recording never left it. Decision support only — interpret with the clinical findings.
       </Box>
     </Box>
