@@ -16,7 +16,7 @@ const LAYERS = {
   pwa: ['core'],
   ui: ['core', 'storage', 'dsp', 'audio', 'metrics', 'inference', 'analysis', 'pipelines', 'worker', 'pwa'],
   // Helpers for tests and benchmarks: real data on disk, synthetic long WAVs.
-  testing: ['core', 'dsp', 'audio'],
+  testing: ['core', 'dsp', 'audio', 'metrics', 'inference'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => ({

@@ -7,36 +7,10 @@ import { openNodeModelStore } from './nodeModels';
 import { DATA, MODELS_DIR } from '../testing/data';
 import { describeWithData } from '../testing/withData';
 import { EventClassifier } from './eventClassifier';
-import { EVENT_TASK, modelsForTask, type ModelEntry } from './manifest';
+import { EVENT_TASK, modelsForTask } from './manifest';
 import { ModelStore } from './modelStore';
 import { MEASURE_S, measurementInput, timeModels } from './measureBackends';
-import type { LoadedSession } from './runtime';
-
-/** A store whose sessions claim to be WebGPU and whose first runs throw like a lost device. */
-class FailingGpuStore extends ModelStore {
-  failures = 0;
-  private gpu = true;
-
-  override async session(model: ModelEntry): Promise<LoadedSession> {
-    const real = await super.session(model);
-    if (!this.gpu) return real;
-    const session = new Proxy(real.session, {
-      get: (target, prop, receiver) =>
-        prop === 'run'
-          ? async () => {
-              this.failures++;
-              throw new Error('GPUDevice was lost');
-            }
-          : Reflect.get(target, prop, receiver),
-    });
-    return { session, backend: 'webgpu' };
-  }
-
-  override async fallBackToWasm(reason: string): Promise<void> {
-    this.gpu = false;
-    await super.fallBackToWasm(reason);
-  }
-}
+import { FailingGpuStore } from '../testing/failingGpuStore';
 
 describeWithData('inference fault handling', [DATA.models], async () => {
   const base = await openNodeModelStore(MODELS_DIR);

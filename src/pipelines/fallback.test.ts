@@ -7,41 +7,14 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { readWav } from '../audio/wav';
 import { AnalysisCancelled, isCancellation } from '../core/steps';
-import { DETECTOR_TASK, modelsForTask, type ModelEntry } from '../inference/manifest';
-import { ModelStore } from '../inference/modelStore';
+import { DETECTOR_TASK, modelsForTask } from '../inference/manifest';
 import { openNodeModelStore } from '../inference/nodeModels';
-import type { LoadedSession } from '../inference/runtime';
 import { DATA, MODELS_DIR, SPRSOUND_DIR } from '../testing/data';
 import { describeWithData } from '../testing/withData';
 import { run } from './lung';
+import { FailingGpuStore } from '../testing/failingGpuStore';
 
 const MODELS = MODELS_DIR;
-
-/** A store whose sessions claim to be WebGPU and whose runs throw like a lost device, until it falls back. */
-class FailingGpuStore extends ModelStore {
-  failures = 0;
-  private gpu = true;
-
-  override async session(model: ModelEntry): Promise<LoadedSession> {
-    const real = await super.session(model);
-    if (!this.gpu) return real;
-    const session = new Proxy(real.session, {
-      get: (target, prop, receiver) =>
-        prop === 'run'
-          ? async () => {
-              this.failures++;
-              throw new Error('GPUDevice was lost');
-            }
-          : Reflect.get(target, prop, receiver),
-    });
-    return { session, backend: 'webgpu' };
-  }
-
-  override async fallBackToWasm(reason: string): Promise<void> {
-    this.gpu = false;
-    await super.fallBackToWasm(reason);
-  }
-}
 
 describeWithData('WebGPU failures in the lung pipeline', [DATA.models, DATA.sprsoundOriginalWav], async () => {
   const base = await openNodeModelStore(MODELS);
