@@ -205,8 +205,11 @@ export interface VerdictResult {
   /** The record head's probabilities, in `recordClasses` order, when the detector has one. */
   recordProbs?: number[];
   recordClasses?: string[];
-  /** How the detector decides: 'head' (record head) or 'rules' (from the events). */
+  /** How the detector decides: 'hierarchical' or 'head' (record head) or 'rules' (from the events). */
   method?: string;
+  /** 'hierarchical': P(CAS or DAS or CAS & DAS | not Poor Quality) and the threshold it was held to. */
+  adventitiousProbability?: number;
+  adventitiousThreshold?: number;
 }
 
 export interface ReferenceClassification {
@@ -239,6 +242,8 @@ export interface RecordingAnalysis {
   analysedAt: number;
   /** Wall time of the analysis in the worker, ms. */
   elapsedMs: number;
+  /** Where that time went, ms: 'detect' (incl. opening the detector), 'classify', 'reference'. */
+  stageMs?: Partial<Record<'detect' | 'classify' | 'reference', number>>;
 }
 
 /** Frequency-major [nFreq][nTime] values of the model's normalised input spectrogram. */

@@ -10,7 +10,7 @@ import { EVENT_CLASSES } from '../core/labels';
 import { DETECTOR_TASK, modelsForTask, type DetectorModelEntry, type Manifest } from './manifest';
 import type { ModelStore } from './modelStore';
 import { detectEvents, recordVerdict, type DetectedEvent, type FrameTiming, type GroupTable, type RecordVerdict, type Verdict } from './postprocess';
-import { ort, type LoadedSession } from './runtime';
+import type { LoadedSession } from './runtime';
 import { throwIfCancelled, type StepHooks } from '../core/steps';
 
 /** The detector entry with `id`, or the manifest's first one. */
@@ -59,6 +59,8 @@ export interface DetectionResult {
   verdict: RecordVerdict;
   /** How the verdict was reached (the manifest's postprocess.verdict). */
   verdictMethod: Verdict;
+  /** The manifest's threshold on P(adventitious) ('hierarchical' verdicts). */
+  adventitiousThreshold?: number;
 }
 
 export interface ChunkSpan {
@@ -129,7 +131,7 @@ export class Detector {
     return this.store.run(m, 'while detecting events', (loaded) => this.runChunks(loaded, source, hooks));
   }
 
-  private async runChunks({ session, backend }: LoadedSession, source: AudioSource, hooks: StepHooks): Promise<{ frames: FrameOutputs; backend: Backend }> {
+  private async runChunks({ session, backend, Tensor }: LoadedSession, source: AudioSource, hooks: StepHooks): Promise<{ frames: FrameOutputs; backend: Backend }> {
     const m = this.entry;
     const g = frameGeometry(m);
     const n = source.length;
@@ -143,7 +145,7 @@ export class Detector {
     let weight = 0;
     for (const [k, c] of plan.entries()) {
       throwIfCancelled(hooks.signal);
-      const input = new ort.Tensor('float32', await source.read(c.start, c.end), [1, c.end - c.start]);
+      const input = new Tensor('float32', await source.read(c.start, c.end), [1, c.end - c.start]);
       const out = await session.run({ [m.input.name]: input }, [m.outputs.activity, m.outputs.classProbs, m.outputs.recordProbs]);
       const a = out[m.outputs.activity].data as Float32Array;
       const p = out[m.outputs.classProbs].data as Float32Array;
@@ -189,6 +191,7 @@ export class Detector {
       events,
       verdict,
       verdictMethod: m.postprocess.verdict,
+      adventitiousThreshold: m.postprocess.adventitiousThreshold,
     };
   }
 }

@@ -202,7 +202,10 @@ function assertModel(v: unknown, i: number): asserts v is ModelEntry {
     need(obj(m.chunk, `${where}.chunk`), `${where}.chunk`, { samples: 'n', overlapSamples: 'n0' });
     const post = obj(m.postprocess, `${where}.postprocess`);
     need(post, `${where}.postprocess`, { threshold: 'n0', medianFrames: 'n', maxGapMs: 'n0', minDurationMs: 'n0', verdict: 's', poorQualityThreshold: 'n0' });
-    if (post.verdict !== 'head' && post.verdict !== 'rules') malformed(`${where}.postprocess.verdict`, `is "${post.verdict}", not "head" or "rules"`);
+    if (post.verdict !== 'head' && post.verdict !== 'rules' && post.verdict !== 'hierarchical') {
+      malformed(`${where}.postprocess.verdict`, `is "${post.verdict}", not "head", "rules" or "hierarchical"`);
+    }
+    if (post.verdict === 'hierarchical') need(post, `${where}.postprocess`, { adventitiousThreshold: 'n0' });
     if ((m.frameHopSamples as number) % (feature.hop as number) !== 0) {
       malformed(`${where}.frameHopSamples`, `(${m.frameHopSamples}) is not a whole number of STFT hops (feature.hop ${feature.hop})`);
     }

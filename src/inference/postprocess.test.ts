@@ -99,6 +99,34 @@ describe('post-processing rules', () => {
   });
 });
 
+describe('hierarchical record verdict', () => {
+  interface VerdictFixture {
+    recordClasses: string[];
+    params: { poorQualityThreshold: number; adventitiousThreshold: number };
+    cases: { name: string; recordProbs: number[]; label: string; confidence: number; adventitiousProbability: number }[];
+  }
+  const fx = JSON.parse(readFileSync(new URL('../../test-fixtures/golden/verdicts.json', import.meta.url), 'utf8')) as VerdictFixture;
+  const p: PostprocessParams = { threshold: 0.5, medianFrames: 1, maxGapMs: 0, minDurationMs: 0, verdict: 'hierarchical', ...fx.params };
+  const classes = EVENT_CLASSES.map((c) => c.name);
+
+  it('gives the Python verdicts of the shared fixture (test_verdict.py checks the same file)', () => {
+    for (const c of fx.cases) {
+      const v = recordVerdict([], c.recordProbs, fx.recordClasses, classes, GROUPS, p);
+      expect(v.label, c.name).toBe(c.label);
+      expect(v.confidence, c.name).toBeCloseTo(c.confidence, 9);
+      if (c.label !== 'Poor Quality') expect(v.adventitiousProbability, c.name).toBeCloseTo(c.adventitiousProbability, 9);
+    }
+  });
+
+  it('calls a record adventitious when the families together outweigh Normal, where the argmax said Normal', () => {
+    const probs = [0.33, 0.3, 0.17, 0.15, 0.05];
+    expect(recordVerdict([], probs, fx.recordClasses, classes, GROUPS, { ...p, verdict: 'head' }).label).toBe('Normal');
+    const v = recordVerdict([], probs, fx.recordClasses, classes, GROUPS, { ...p, adventitiousThreshold: 0.5 });
+    expect(v.label).toBe('CAS');
+    expect(v.adventitiousProbability).toBeCloseTo(0.62 / 0.95, 9);
+  });
+});
+
 describeWithData('detector golden file', [GOLDEN, DATA.models, DATA.sprsoundOriginalWav], () => {
   const g = JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as Golden;
 

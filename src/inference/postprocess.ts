@@ -14,13 +14,19 @@ import { NORMAL, POOR_QUALITY } from '../core/labels';
 // 6. type = argmax of the mean class probabilities over the segment's frames (first maximum wins);
 //    confidence = mean activity x that mean class probability.
 //
-// Record verdict: "head" = argmax of the record head; "rules" = Poor Quality if the head's
+// Record verdict: "hierarchical" (thresholds chosen on cross-validated out-of-fold predictions) =
+// Poor Quality if P(Poor Quality) >= poorQualityThreshold; else P(adventitious) = (P(CAS) + P(DAS) +
+// P(CAS & DAS)) / (1 - P(Poor Quality)); Normal if it is < adventitiousThreshold, else the most
+// probable of CAS, DAS, CAS & DAS (first maximum) with confidence its probability / (1 - P(PQ)).
+// Deciding Normal vs adventitious first keeps a record whose families together outweigh Normal
+// from being called Normal because each family alone is smaller.
+// "head" = argmax of the record head; "rules" = Poor Quality if the head's
 // P(Poor Quality) >= poorQualityThreshold, else from the events' label-table groups (CAS, DAS,
 // "CAS & DAS" counts as both). Confidence (rules) = P(not Poor Quality) x prod over the two groups of
 // P(decision), P(group present) = max over events of mean activity x the event's class-probability
 // mass in that group. All sums in float64, in frame order.
 
-export type Verdict = 'rules' | 'head';
+export type Verdict = 'rules' | 'head' | 'hierarchical';
 
 /**
  * The manifest's `postprocess` (chosen on validation). Its `eventTypes`, if present, records what
@@ -35,6 +41,8 @@ export interface PostprocessParams {
   minDurationMs: number;
   verdict: Verdict;
   poorQualityThreshold: number;
+  /** 'hierarchical' only: P(adventitious | not Poor Quality) at or above which the record is adventitious. */
+  adventitiousThreshold?: number;
 }
 
 export interface FrameTiming {
@@ -183,6 +191,24 @@ export function rulesLabel(events: readonly Pick<DetectedEvent, 'type'>[], group
 export interface RecordVerdict {
   label: string;
   confidence: number;
+  /** 'hierarchical': P(CAS or DAS or CAS & DAS | not Poor Quality), shown beside the verdict. */
+  adventitiousProbability?: number;
+}
+
+const ADVENTITIOUS_RECORDS = ['CAS', 'DAS', 'CAS & DAS'] as const;
+
+function hierarchicalVerdict(probs: readonly number[], recordClasses: readonly string[], params: Pick<PostprocessParams, 'poorQualityThreshold' | 'adventitiousThreshold'>): RecordVerdict {
+  const p = (c: string) => probs[recordClasses.indexOf(c)];
+  const pq = p(POOR_QUALITY);
+  if (pq >= params.poorQualityThreshold) return { label: POOR_QUALITY, confidence: pq };
+  const notPq = Math.max(1 - pq, 1e-12);
+  let adv = 0;
+  for (const c of ADVENTITIOUS_RECORDS) adv += p(c);
+  const pAdv = adv / notPq;
+  if (pAdv < (params.adventitiousThreshold ?? 0.5)) return { label: NORMAL, confidence: 1 - pAdv, adventitiousProbability: pAdv };
+  let family: string = ADVENTITIOUS_RECORDS[0];
+  for (const c of ADVENTITIOUS_RECORDS) if (p(c) > p(family)) family = c;
+  return { label: family, confidence: p(family) / notPq, adventitiousProbability: pAdv };
 }
 
 export function recordVerdict(
@@ -191,9 +217,10 @@ export function recordVerdict(
   recordClasses: readonly string[],
   classes: readonly string[],
   groups: GroupTable,
-  params: Pick<PostprocessParams, 'verdict' | 'poorQualityThreshold'>,
+  params: Pick<PostprocessParams, 'verdict' | 'poorQualityThreshold' | 'adventitiousThreshold'>,
 ): RecordVerdict {
   const probs = Array.from(recordProbs);
+  if (params.verdict === 'hierarchical') return hierarchicalVerdict(probs, recordClasses, params);
   if (params.verdict === 'head') {
     let best = 0;
     for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;

@@ -93,6 +93,15 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
     hooks.onStep?.(Math.round(p.fraction * 1000), 1000);
   };
   const notes: string[] = [];
+  const stageMs: NonNullable<RecordingAnalysis['stageMs']> = {};
+  const timed = async <T>(stage: keyof typeof stageMs, job: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await job();
+    } finally {
+      stageMs[stage] = Math.round(performance.now() - start);
+    }
+  };
   const classifier = new EventClassifier(store);
   const members = modelsForTask(store.manifest, EVENT_TASK).length ? resolveModelChoice(store.manifest, options.eventModel) : [];
   const hasDetector = modelsForTask(store.manifest, DETECTOR_TASK).length > 0;
@@ -114,7 +123,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
   if (detector) {
     onProgress({ stage: 'detecting', fraction: PROGRESS.detect[0], message: 'Finding respiratory events' });
     const input = detector.entry.sampleRate === rate ? atRate : audio;
-    detection = await detector.analyse(input, stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events'));
+    detection = await timed('detect', () => detector.analyse(input, stepHooks('detecting', PROGRESS.detect, 'Finding respiratory events')));
     backend = detection.backend;
   } else {
     notes.push('This version of Auscult has no event detector model, so no events were detected; annotated events are still classified.');
@@ -127,7 +136,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
       const what = `Classifying ${detection.events.length} events`;
       onProgress({ stage: 'classifying', fraction: PROGRESS.classify[0], message: what });
       const spans = detection.events.map((e) => ({ startMs: e.start, endMs: e.end }));
-      classified = await classifier.classify(atRate, spans, options.eventModel, stepHooks('classifying', PROGRESS.classify, what));
+      classified = await timed('classify', () => classifier.classify(atRate, spans, options.eventModel, stepHooks('classifying', PROGRESS.classify, what)));
       backend = classified.backend;
     }
     events = mergeEvents(detection, classified, options.eventModel, modelDecisions);
@@ -138,7 +147,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
   if (spans.length && members.length) {
     const what = `Classifying ${spans.length} annotated events`;
     onProgress({ stage: 'reference', fraction: PROGRESS.reference[0], message: what });
-    const res = await classifier.classify(atRate, spans, options.eventModel, stepHooks('reference', PROGRESS.reference, what));
+    const res = await timed('reference', () => classifier.classify(atRate, spans, options.eventModel, stepHooks('reference', PROGRESS.reference, what)));
     backend = res.backend;
     reference = referenceFrom(res);
   } else if (options.referenceSpans?.length) {
@@ -161,6 +170,10 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
           recordProbs: Array.from(detection.frames.recordProbs),
           recordClasses: detection.recordClasses,
           method: detection.verdictMethod,
+          ...(detection.verdict.adventitiousProbability !== undefined && {
+            adventitiousProbability: detection.verdict.adventitiousProbability,
+            adventitiousThreshold: detection.adventitiousThreshold,
+          }),
         }
       : null,
     reference,
@@ -169,5 +182,6 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
     notes,
     analysedAt: Date.now(),
     elapsedMs: Math.round(performance.now() - t0),
+    stageMs,
   };
 }

@@ -15,7 +15,14 @@ Events (parameters in the manifest's ``postprocess``):
 6. type = argmax of the mean class probabilities over the segment's frames (first maximum wins);
    confidence = mean activity over the frames x that mean class probability.
 
-Record verdict (``verdict`` in the manifest): "rules" or "head".
+Record verdict (``verdict`` in the manifest): "hierarchical", "rules" or "head".
+* "hierarchical" (from the record head's probabilities p, thresholds chosen on out-of-fold
+  predictions, detector_cv.py): Poor Quality if p[Poor Quality] >= ``poorQualityThreshold``
+  (confidence p[Poor Quality]); otherwise P(adventitious) = (p[CAS] + p[DAS] + p[CAS & DAS]) /
+  (1 - p[Poor Quality]); Normal if it is < ``adventitiousThreshold`` (confidence 1 - P(adv)), else
+  the most probable of CAS, DAS, CAS & DAS (first maximum wins; confidence = its p / (1 - p[PQ])).
+  Deciding Normal vs adventitious first keeps a record whose adventitious families together
+  outweigh Normal from being called Normal because each family alone is smaller.
 * "head": argmax of the record head's probabilities; confidence = that probability.
 * "rules": Poor Quality if P_head(Poor Quality) >= ``poorQualityThreshold``; otherwise from the
   events' types via their label-table groups (CAS, DAS, "CAS & DAS" counts as both): any CAS and
@@ -154,9 +161,32 @@ def rules_label(events):
     return NORMAL
 
 
+ADVENTITIOUS_RECORDS = ("CAS", "DAS", "CAS & DAS")
+
+
+def adventitious_probability(record_probs, record_classes=RECORD_CLASSES):
+    """P(CAS or DAS or CAS & DAS | not Poor Quality) from the record head's probabilities."""
+    p = {c: float(v) for c, v in zip(record_classes, record_probs)}
+    return sum(p[c] for c in ADVENTITIOUS_RECORDS) / max(1.0 - p[POOR_QUALITY], 1e-12)
+
+
+def hierarchical_verdict(record_probs, params, record_classes=RECORD_CLASSES):
+    """(label, confidence) by the hierarchical rule of the module doc."""
+    p = {c: float(v) for c, v in zip(record_classes, record_probs)}
+    if p[POOR_QUALITY] >= params["poorQualityThreshold"]:
+        return POOR_QUALITY, p[POOR_QUALITY]
+    p_adv = adventitious_probability(record_probs, record_classes)
+    if p_adv < params["adventitiousThreshold"]:
+        return NORMAL, 1.0 - p_adv
+    family = max(ADVENTITIOUS_RECORDS, key=lambda c: (p[c], -ADVENTITIOUS_RECORDS.index(c)))
+    return family, p[family] / max(1.0 - p[POOR_QUALITY], 1e-12)
+
+
 def record_verdict(events, record_probs, params, record_classes=RECORD_CLASSES):
     """(label, confidence)."""
     record_probs = [float(v) for v in record_probs]
+    if params["verdict"] == "hierarchical":
+        return hierarchical_verdict(record_probs, params, record_classes)
     if params["verdict"] == "head":
         k = int(np.argmax(record_probs))
         return record_classes[k], record_probs[k]

@@ -132,8 +132,59 @@ class RecordingSampler:
                 torch.from_numpy(self.rec[idx]), torch.from_numpy(self.mask[idx]))
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, step, steps):
+    """One epoch over the sampler's recordings; returns ([loss, act, cls, rec] per batch, global step).
+
+    ``args`` carries batch_size, act_weight and record_weight; the schedule steps until ``steps``.
+    """
+    det.train()
+    losses = []
+    for bi, idx in enumerate(sampler.batches(args.batch_size)):
+        if bi >= n_batches:
+            break
+        feats, act_t, cls_t, rec_t, mask = sampler.batch(idx)
+        feats = spec_augment(feats, rng, time_masks=0)   # no time masks: they would contradict the frame targets
+        act, cls, rec = det.heads(det.trunk(feats))
+        t = min(act.shape[1], act_t.shape[1])
+        act, cls, act_t, cls_t = act[:, :t], cls[:, :, :t], act_t[:, :t], cls_t[:, :t]
+        fmask = mask[:, None].expand_as(act_t)
+        l_act = (F.binary_cross_entropy_with_logits(act, act_t, reduction="none") * fmask).sum() / fmask.sum().clamp(min=1)
+        valid = cls_t >= 0
+        if valid.any():
+            l_cls = F.cross_entropy(cls.transpose(1, 2)[valid], cls_t[valid], weight=cls_w,
+                                    label_smoothing=LABEL_SMOOTHING)
+        else:
+            l_cls = act.sum() * 0
+        l_rec = F.cross_entropy(rec, rec_t, weight=rec_w, label_smoothing=LABEL_SMOOTHING)
+        loss = args.act_weight * l_act + l_cls + args.record_weight * l_rec
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step < steps:
+            sched.step()
+        step += 1
+        losses.append([loss.item(), l_act.item(), l_cls.item(), l_rec.item()])
+    return losses, step
+
+
+def build_detector(args):
+    return Detector(channels=[int(c) for c in args.channels.split(",")], hidden=args.hidden,
+                    dilations=[int(d) for d in args.dilations.split(",")])
+
+
+def build_optimiser(det, args, n_recordings):
+    """(AdamW, one-cycle schedule, batches per epoch, total steps) for a recipe's arguments."""
+    n_batches = math.ceil(n_recordings / args.batch_size)
+    if args.max_batches:
+        n_batches = min(n_batches, args.max_batches)
+    steps = max(1, args.epochs * n_batches)
+    opt = torch.optim.AdamW(det.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    return opt, sched, n_batches, steps
+
+
+def add_recipe_arguments(ap):
+    """The detector recipe's flags, shared by train_detector and detector_cv."""
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-3)
@@ -145,10 +196,15 @@ def main(argv=None):
     ap.add_argument("--act-weight", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
-    ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=1, help="1 is ~7x faster than 2 when other jobs share the 2 cores (OpenMP spin)")
     ap.add_argument("--max-recordings", type=int, default=0, help="smoke tests: first N recordings per split")
     ap.add_argument("--max-batches", type=int, default=0, help="smoke tests: stop each epoch after N batches")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_recipe_arguments(ap)
+    ap.add_argument("--out", required=True)
     ap.add_argument("--time-budget-min", type=float, default=0, help="stop after the epoch that passes this")
     args = ap.parse_args(argv)
 
@@ -160,19 +216,13 @@ def main(argv=None):
     train_b, val_b = split_bases(ds, "train"), split_bases(ds, "val")
     if args.max_recordings:
         train_b, val_b = train_b[:args.max_recordings], val_b[:args.max_recordings]
-    det = Detector(channels=[int(c) for c in args.channels.split(",")], hidden=args.hidden,
-                   dilations=[int(d) for d in args.dilations.split(",")])
+    det = build_detector(args)
     t0 = time.time()
     cache = SpecCache(ds, train_b + val_b, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
     print(f"spectrogram cache ready in {time.time() - t0:.0f}s", flush=True)
     sampler = RecordingSampler(ds, train_b, cache, det.features, rng)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
-    n_batches = math.ceil(len(train_b) / args.batch_size)
-    if args.max_batches:
-        n_batches = min(n_batches, args.max_batches)
-    steps = max(1, args.epochs * n_batches)
-    opt = torch.optim.AdamW(det.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     command = "python3 -m training.auscult_train.train_detector " + " ".join(sys.argv[1:] if argv is None else argv)
     meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": count_params(det),
             "trainRecordings": len(train_b), "valRecordings": len(val_b), "args": vars(args)}
@@ -180,33 +230,8 @@ def main(argv=None):
     log = open(os.path.join(args.out, "log.jsonl"), "w")
     best, best_epoch, t_start, step = -1.0, -1, time.time(), 0
     for epoch in range(1, args.epochs + 1):
-        det.train()
-        t0, losses = time.time(), []
-        for bi, idx in enumerate(sampler.batches(args.batch_size)):
-            if args.max_batches and bi >= args.max_batches:
-                break
-            feats, act_t, cls_t, rec_t, mask = sampler.batch(idx)
-            feats = spec_augment(feats, rng, time_masks=0)   # no time masks: they would contradict the frame targets
-            act, cls, rec = det.heads(det.trunk(feats))
-            t = min(act.shape[1], act_t.shape[1])
-            act, cls, act_t, cls_t = act[:, :t], cls[:, :, :t], act_t[:, :t], cls_t[:, :t]
-            fmask = mask[:, None].expand_as(act_t)
-            l_act = (F.binary_cross_entropy_with_logits(act, act_t, reduction="none") * fmask).sum() / fmask.sum().clamp(min=1)
-            valid = cls_t >= 0
-            if valid.any():
-                l_cls = F.cross_entropy(cls.transpose(1, 2)[valid], cls_t[valid], weight=cls_w,
-                                        label_smoothing=LABEL_SMOOTHING)
-            else:
-                l_cls = act.sum() * 0
-            l_rec = F.cross_entropy(rec, rec_t, weight=rec_w, label_smoothing=LABEL_SMOOTHING)
-            loss = args.act_weight * l_act + l_cls + args.record_weight * l_rec
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if step < steps:
-                sched.step()
-            step += 1
-            losses.append([loss.item(), l_act.item(), l_cls.item(), l_rec.item()])
+        t0 = time.time()
+        losses, step = train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, step, steps)
         t_train = time.time() - t0
         v, _ = quick_val(det, ds, val_b, cache=cache)
         sel = (v["agnosticF1"] + v["classAwareF1"] + v["headTask22"]) / 3

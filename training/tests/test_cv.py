@@ -115,3 +115,33 @@ class TinyRun(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@requires(SPRSOUND)
+class TinyDetectorRun(unittest.TestCase):
+    def test_trains_resumes_and_reports_both_verdict_rules(self):
+        import torch
+        from training.auscult_train import detector_cv
+        torch.set_num_threads(2)
+        tmp = tempfile.mkdtemp(prefix="auscult-detcv-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        out = os.path.join(tmp, "run")
+        args = ["--epochs", "2", "--max-recordings", "10", "--max-batches", "2", "--folds", "2", "--out", out]
+        with contextlib.redirect_stdout(io.StringIO()):
+            detector_cv.main(args + ["--only", "0"])
+            with open(os.path.join(out, "fold0", "records.json")) as f:
+                rec0 = json.load(f)
+            detector_cv.main(args)
+            rep = detector_cv.main(["--report", out])
+        with open(os.path.join(out, "fold0", "records.json")) as f:
+            self.assertEqual(json.load(f), rec0, "a finished fold is skipped, not retrained")
+        self.assertEqual(rep["heldOut"], ["fold0", "fold1"])
+        for key in ("headTask21", "headTask22", "hierTask21", "hierTask22"):
+            mean, sd = rep["meanSd"][key]
+            self.assertTrue(0 <= mean <= 1 and sd >= 0, (key, mean, sd))
+        self.assertEqual(rep["pooled"]["hierarchical"]["n"], 20)
+        t = rep["thresholds"]
+        self.assertIn(t["poorQualityThreshold"], detector_cv.PQ_THRESHOLDS)
+        self.assertIn(t["adventitiousThreshold"], detector_cv.ADVENTITIOUS_THRESHOLDS)
+        for probs in rec0.values():
+            self.assertAlmostEqual(sum(probs), 1.0, places=4)

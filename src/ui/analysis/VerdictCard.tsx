@@ -44,6 +44,7 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
       data-label={verdict.label}
       data-record-probs={verdict.recordProbs ? JSON.stringify(verdict.recordProbs) : undefined}
       data-elapsed-ms={analysis.elapsedMs}
+      data-stage-ms={analysis.stageMs ? JSON.stringify(analysis.stageMs) : undefined}
       direction="row"
       spacing={2}
       useFlexGap
@@ -59,6 +60,17 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
         <Typography variant="body2" data-testid="verdict-confidence">
           confidence {pct(verdict.confidence)}
         </Typography>
+        {verdict.adventitiousProbability !== undefined && (
+          <Typography
+            variant="body2"
+            data-testid="verdict-adventitious"
+            data-probability={verdict.adventitiousProbability}
+            title="P(CAS, DAS or CAS & DAS), given the recording is of usable quality. The record is called adventitious at or above the threshold chosen by cross-validation."
+          >
+            adventitious {pct(verdict.adventitiousProbability)}
+            {verdict.adventitiousThreshold !== undefined && ` (called at ≥ ${pct(verdict.adventitiousThreshold)})`}
+          </Typography>
+        )}
       </Box>
       <Box sx={{ flex: '1 1 280px' }}>
         <Typography variant="body2" sx={{ fontWeight: 700, mb: 0.5 }}>
@@ -92,7 +104,12 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
       {verdict.recordProbs && verdict.recordClasses && (
         <Box sx={{ minWidth: 200 }}>
           <Typography variant="caption" color="text.secondary">
-            Record probabilities{verdict.method === 'rules' ? ' (the verdict follows the events)' : ''}
+            Record probabilities
+            {verdict.method === 'rules'
+              ? ' (the verdict follows the events)'
+              : verdict.method === 'hierarchical'
+                ? ' (quality first, then normal vs adventitious, then which family)'
+                : ''}
           </Typography>
           {verdict.recordClasses.map((c, k) => (
             <Stack key={c} direction="row" spacing={1} sx={{ alignItems: 'center' }}>

@@ -82,6 +82,7 @@ export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
         <Box sx={{ fontSize: 16 }}>
           Record verdict: <b data-testid="report-verdict">{verdict?.label ?? '—'}</b>
           {verdict ? ` (confidence ${pct(verdict.confidence)})` : ''}
+          {verdict?.adventitiousProbability !== undefined ? `; P(adventitious) ${pct(verdict.adventitiousProbability)}` : ''}
         </Box>
         {ref?.recordLabel && <Box>Annotation: {ref.recordLabel}</Box>}
         {recording.edited && <Box>Events edited by the clinician.</Box>}

@@ -1,0 +1,248 @@
+"""Patient-grouped cross-validation of the detector recipe: the record verdict (Tasks 2-1 / 2-2) and
+the detected events, from out-of-fold predictions over all 251 patients.
+
+    python3 -m training.auscult_train.detector_cv --epochs 20 --hidden 64 --act-weight 2 \
+        --dilations 1,2,4,8,16,32,1,2,4,8 --seed 0 --out training/runs/detcv-c [--only 0,1]
+    python3 -m training.auscult_train.detector_cv --report training/runs/detcv-c
+
+Folds: cv.make_folds (the same five patient folds as the event classifiers, FOLD_SEED). Each fold
+trains a fresh detector for a fixed number of epochs on the other folds' recordings (no inner
+validation) and runs its held-out recordings through the exact inference path (ExportDetector with
+the app's chunking), writing every recording's record probabilities and frame outputs.
+
+The report gives Task 2-1 / 2-2 per fold (mean ± sd) for two verdict rules:
+
+* ``head``: the record head's argmax (the rule shipped before);
+* ``hierarchical`` (postprocess.record_verdict): Poor Quality when P(Poor Quality) >= t_pq, else
+  adventitious when P(CAS) + P(DAS) + P(CAS & DAS), renormalised without Poor Quality, is >= t_adv,
+  and then the most probable family. (t_pq, t_adv) maximise the Task 2-2 Score of the *other* folds'
+  out-of-fold predictions (for the per-fold rows) or of all of them (the thresholds to ship).
+
+``--protocol all`` trains the same recipe on every recording (nothing held out): the detector to ship,
+whose figures are this CV's.
+
+Resumable per epoch (<out>/<fold>/last.pt); one process with --threads 1 or 2.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+from . import data, event_metrics
+from .cv import held_out_sets, load_average, mean_sd
+from .detector import POOR_QUALITY, RECORD_CLASSES
+from .detector_eval import PQ_THRESHOLDS, evaluate_events, predict_split
+from .postprocess import DEFAULT_PARAMS, record_verdict
+from .train import git_commit
+from .train_detector import (RecordingSampler, SpecCache, add_recipe_arguments, build_detector, build_optimiser,
+                             train_epoch)
+
+ADVENTITIOUS_THRESHOLDS = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
+SHIPPED_POSTPROCESS = {**DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 3,
+                       "maxGapMs": 0, "minDurationMs": 0}
+
+
+def fold_bases(ds, held, max_recordings=0):
+    """(training recordings, held-out recordings); smoke tests keep the first ``max_recordings`` of each."""
+    train_b = [b for b in ds.bases if b not in held]
+    held_b = [b for b in ds.bases if b in held]
+    if max_recordings:
+        train_b, held_b = train_b[:max_recordings], held_b[:max_recordings]
+    return train_b, held_b
+
+
+def train_fold(ds, cache, name, held, args, out, meta=None):
+    """Trains on every recording outside ``held``; writes <out>/<name>/{records.json, frames.npz, model.pt}."""
+    fold_dir = os.path.join(out, name)
+    os.makedirs(fold_dir, exist_ok=True)
+    if os.path.exists(os.path.join(fold_dir, "done.json")):
+        print(f"{name}: done, skipped", flush=True)
+        return
+    train_b, held_b = fold_bases(ds, held, args.max_recordings)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    det = build_detector(args)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng)
+    cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
+    opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
+    start, step = 1, 0
+    last = os.path.join(fold_dir, "last.pt")
+    if os.path.exists(last):
+        ck = torch.load(last, map_location="cpu")
+        det.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        sched.load_state_dict(ck["sched"])
+        torch.set_rng_state(ck["torchRng"])
+        rng.bit_generator.state = ck["numpyRng"]
+        start, step = ck["epoch"] + 1, ck["step"]
+        print(f"{name}: resumed after epoch {ck['epoch']}", flush=True)
+    log = open(os.path.join(fold_dir, "log.jsonl"), "a")
+    for epoch in range(start, args.epochs + 1):
+        t0 = time.time()
+        losses, step = train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, step, steps)
+        lm = np.mean(losses, 0)
+        row = {"epoch": epoch, "loss": lm.tolist(), "trainSec": round(time.time() - t0, 1),
+               "threads": torch.get_num_threads(), "loadAvg1m": load_average()}
+        log.write(json.dumps(row) + "\n")
+        log.flush()
+        print(f"{name} epoch {epoch:2d} loss {lm[0]:.3f} (act {lm[1]:.3f} cls {lm[2]:.3f} rec {lm[3]:.3f}) "
+              f"train {row['trainSec']:.0f}s load {row['loadAvg1m']}", flush=True)
+        torch.save({"model": det.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                    "torchRng": torch.get_rng_state(), "numpyRng": rng.bit_generator.state,
+                    "epoch": epoch, "step": step}, last + ".tmp")
+        os.replace(last + ".tmp", last)
+    log.close()
+    t0 = time.time()
+    preds = predict_split(det, ds, held_b)
+    with open(os.path.join(fold_dir, "records.json"), "w") as f:
+        json.dump({b: [float(v) for v in preds[b][2]] for b in held_b}, f)
+    np.savez_compressed(os.path.join(fold_dir, "frames.npz"),
+                        **{f"{b}.activity": preds[b][0] for b in held_b},
+                        **{f"{b}.classProbs": preds[b][1] for b in held_b})
+    torch.save({"config": det.config, "state_dict": det.state_dict(), "epoch": args.epochs, **(meta or {})},
+               os.path.join(fold_dir, "model.pt"))
+    with open(os.path.join(fold_dir, "done.json"), "w") as f:
+        json.dump({"heldOutRecordings": len(held_b), "trainRecordings": len(train_b),
+                   "predictSec": round(time.time() - t0, 1)}, f)
+    os.remove(last)
+
+
+# ------------------------------------------------------------------------------------------ report
+
+def hierarchical_params(t_pq, t_adv):
+    return {**SHIPPED_POSTPROCESS, "verdict": "hierarchical", "poorQualityThreshold": t_pq,
+            "adventitiousThreshold": t_adv}
+
+
+def verdicts(record_probs, params):
+    """[label] for [record probabilities] (the verdict rules need no events)."""
+    return [record_verdict([], r, params)[0] for r in record_probs]
+
+
+def record_report(truth, record_probs, params):
+    return event_metrics.record_scores(truth, verdicts(record_probs, params), RECORD_CLASSES)
+
+
+def choose_thresholds(truth, record_probs):
+    """(t_pq, t_adv, Task 2-2 Score): the grid point with the best Task 2-2 Score (first best kept)."""
+    best = (None, None, -1.0)
+    for t_pq in PQ_THRESHOLDS:
+        for t_adv in ADVENTITIOUS_THRESHOLDS:
+            s = record_report(truth, record_probs, hierarchical_params(t_pq, t_adv))["task22"]["Score"]
+            if s > best[2]:
+                best = (t_pq, t_adv, s)
+    return best
+
+
+def load_folds(run_dir):
+    """{fold: (bases, record probs [R, 5], frame predictions {base: (activity, classProbs)})}."""
+    with open(os.path.join(run_dir, "cv.json")) as f:
+        meta = json.load(f)
+    folds = {}
+    for name in meta["heldOut"]:
+        fold_dir = os.path.join(run_dir, name)
+        if not os.path.exists(os.path.join(fold_dir, "done.json")):
+            continue
+        with open(os.path.join(fold_dir, "records.json")) as f:
+            rec = json.load(f)
+        z = np.load(os.path.join(fold_dir, "frames.npz"))
+        bases = sorted(rec)
+        frames = {b: (z[f"{b}.activity"], z[f"{b}.classProbs"]) for b in bases}
+        folds[name] = (bases, np.array([rec[b] for b in bases]), frames)
+    return meta, folds
+
+
+def report(ds, run_dir):
+    meta, folds = load_folds(run_dir)
+    names = sorted(folds)
+    per_fold = {}
+    for name in names:
+        bases, probs, frames = folds[name]
+        truth = [ds.records[b] for b in bases]
+        others = [n for n in names if n != name]
+        head = record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"})
+        preds = {b: (*frames[b], None, (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
+        ev = evaluate_events(ds, preds, SHIPPED_POSTPROCESS)
+        row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
+               "agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"]}
+        if others:
+            t_truth = [ds.records[b] for n in others for b in folds[n][0]]
+            t_probs = np.concatenate([folds[n][1] for n in others])
+            t_pq, t_adv, _ = choose_thresholds(t_truth, t_probs)
+            hier = record_report(truth, probs, hierarchical_params(t_pq, t_adv))
+            row.update({"hierTask21": hier["task21"]["Score"], "hierTask22": hier["task22"]["Score"],
+                        "tPq": t_pq, "tAdv": t_adv})
+        per_fold[name] = row
+    truth = [ds.records[b] for n in names for b in folds[n][0]]
+    probs = np.concatenate([folds[n][1] for n in names])
+    t_pq, t_adv, _ = choose_thresholds(truth, probs)
+    keys = ("headTask21", "headTask22", "hierTask21", "hierTask22", "agnosticF1", "classAwareF1")
+    return {"run": meta, "heldOut": names, "perFold": per_fold,
+            "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in keys},
+            "pooled": {"head": record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"}),
+                       "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv))},
+            "thresholds": {"poorQualityThreshold": t_pq, "adventitiousThreshold": t_adv}}
+
+
+def markdown(rep):
+    ms = rep["meanSd"]
+    fmt = lambda k: f"{ms[k][0]:.3f} ± {ms[k][1]:.3f}"
+    pooled = rep["pooled"]
+    t = rep["thresholds"]
+    return "\n".join([
+        f"### Detector CV ({len(rep['heldOut'])} held-out folds)", "",
+        "| verdict rule | Task 2-1 | Task 2-2 | pooled 2-1 | pooled 2-2 |", "|---|---|---|---|---|",
+        f"| head argmax | {fmt('headTask21')} | {fmt('headTask22')} | {pooled['head']['task21']['Score']:.3f} | "
+        f"{pooled['head']['task22']['Score']:.3f} |",
+        f"| hierarchical (P(PQ) ≥ {t['poorQualityThreshold']:.2f}, P(adv) ≥ {t['adventitiousThreshold']:.2f}) | "
+        f"{fmt('hierTask21')} | {fmt('hierTask22')} | {pooled['hierarchical']['task21']['Score']:.3f} | "
+        f"{pooled['hierarchical']['task22']['Score']:.3f} |", "",
+        f"Events (shipped post-processing): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.",
+        "Hierarchical per-fold rows use thresholds chosen on the other folds; pooled rows use the thresholds "
+        "chosen on all out-of-fold predictions (the ones to ship)."])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_recipe_arguments(ap)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--protocol", default="kfold", choices=["kfold", "all"],
+                    help="all: train on every patient, hold nothing out (the detector to ship: <out>/all/model.pt)")
+    ap.add_argument("--only", default="", help="comma-separated fold indices to run now")
+    ap.add_argument("--out")
+    ap.add_argument("--report", help="a finished (or partly finished) run folder")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    ds = data.SPRSound(args.data)
+    if args.report:
+        rep = report(ds, args.report)
+        with open(os.path.join(args.report, "report.json"), "w") as f:
+            json.dump(rep, f, indent=1)
+        print(markdown(rep))
+        return rep
+    os.makedirs(args.out, exist_ok=True)
+    sets = held_out_sets(ds, args.protocol, args.folds)
+    command = "python3 -m training.auscult_train.detector_cv " + " ".join(sys.argv[1:] if argv is None else argv)
+    with open(os.path.join(args.out, "cv.json"), "w") as f:
+        json.dump({"command": command, "commit": git_commit(), "args": vars(args),
+                   "heldOut": [n for n, _ in sets], "folds": args.folds}, f, indent=1)
+    det = build_detector(args)
+    only = {int(i) for i in args.only.split(",") if i != ""}
+    needed = sorted({b for i, (_, held) in enumerate(sets) if not only or i in only
+                     for part in fold_bases(ds, held, args.max_recordings) for b in part})
+    cache = SpecCache(ds, needed, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
+    t0 = time.time()
+    for i, (name, held) in enumerate(sets):
+        if only and i not in only:
+            continue
+        train_fold(ds, cache, name, held, args, args.out,
+                   meta={"command": command, "commit": git_commit(), "seed": args.seed, "protocol": args.protocol})
+    print(f"wall {(time.time() - t0) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
