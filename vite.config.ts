@@ -61,10 +61,19 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // Everything the app needs offline: shell, worker, worklet, ORT runtime and models.
+        // Everything the app needs offline: shell, worker, worklet, ORT's WASM runtime and models.
         globPatterns: ['**/*.{js,css,html,wasm,mjs,onnx,json,png,svg,webmanifest}'],
-        globIgnores: ['**/node_modules/**', 'manifest.webmanifest'],
-        // The ORT WebAssembly runtime alone is ~28 MB.
+        // ORT's WebGPU (JSEP) runtime, 28 MB, is only fetched when a session runs on WebGPU
+        // (src/inference/ortAssets.ts) and cached then, by the rule below.
+        globIgnores: ['**/node_modules/**', 'manifest.webmanifest', '**/ort-wasm-simd-threaded.jsep*'],
+        runtimeCaching: [
+          {
+            urlPattern: /\/ort-wasm-simd-threaded\.jsep[^/]*\.(wasm|mjs)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'ort-webgpu-runtime', expiration: { maxEntries: 4 } },
+          },
+        ],
+        // The ORT WebAssembly runtime alone is ~14 MB.
         maximumFileSizeToCacheInBytes: 64 * MiB,
         cleanupOutdatedCaches: true,
         // The first install takes control at once so the app works offline from the first visit;

@@ -78,6 +78,9 @@ export interface FirstDropProfile {
   verdictMs: number;
   /** The worker's analysis alone (model sessions created on first use, detect, classify). */
   analysisMs: number;
+  /** The analysis's stages (RecordingAnalysis.stageMs): detect, classify. */
+  detectMs: number;
+  classifyMs: number;
 }
 
 /** A fresh page's first drop, timed in the page at each visible step. */
@@ -103,7 +106,15 @@ export async function profileFirstDrop(browser: Browser, url: string, file: stri
     await page.waitForFunction(() => window.__t?.verdict !== undefined);
     const t = await page.evaluate(() => window.__t ?? {});
     const analysisMs = Number(await page.getByTestId('verdict').getAttribute('data-elapsed-ms'));
-    return { timelineMs: t.timeline - t.drop, spectrogramMs: (t.spectrogram ?? NaN) - t.drop, verdictMs: t.verdict - t.drop, analysisMs };
+    const stages = JSON.parse((await page.getByTestId('verdict').getAttribute('data-stage-ms')) ?? '{}') as Record<string, number>;
+    return {
+      timelineMs: t.timeline - t.drop,
+      spectrogramMs: (t.spectrogram ?? NaN) - t.drop,
+      verdictMs: t.verdict - t.drop,
+      analysisMs,
+      detectMs: stages.detect ?? NaN,
+      classifyMs: stages.classify ?? NaN,
+    };
   } finally {
     await page.close();
   }
@@ -156,7 +167,14 @@ export async function profileApp(chromiumArgs: string[], recordingName: string, 
     const all: FirstDropProfile[] = [];
     for (let i = 0; i < runs; i++) all.push(await profileFirstDrop(browser, url, file));
     const med = (k: keyof FirstDropProfile) => median(all.map((p) => p[k]));
-    return { timelineMs: med('timelineMs'), spectrogramMs: med('spectrogramMs'), verdictMs: med('verdictMs'), analysisMs: med('analysisMs') };
+    return {
+      timelineMs: med('timelineMs'),
+      spectrogramMs: med('spectrogramMs'),
+      verdictMs: med('verdictMs'),
+      analysisMs: med('analysisMs'),
+      detectMs: med('detectMs'),
+      classifyMs: med('classifyMs'),
+    };
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));

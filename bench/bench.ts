@@ -245,7 +245,8 @@ async function firstDropBench(lung: string): Promise<void> {
   console.log(
     `First drop of ${lung} on a fresh page (median of 3, ms after the drop): waveform drawn ${p.timelineMs.toFixed(0)}, ` +
       `spectrogram drawn ${p.spectrogramMs.toFixed(0)}, verdict shown ${p.verdictMs.toFixed(0)} ` +
-      `(the worker's analysis, with model loading: ${p.analysisMs.toFixed(0)}; before it: decode, prepare, drawing, queue ${(p.verdictMs - p.analysisMs).toFixed(0)})`,
+      `(the worker's analysis, with model loading: ${p.analysisMs.toFixed(0)} = detect ${p.detectMs.toFixed(0)} + classify ${p.classifyMs.toFixed(0)} + rest; ` +
+      `before it: decode, prepare, drawing, queue ${(p.verdictMs - p.analysisMs).toFixed(0)})`,
   );
 }
 

@@ -38,7 +38,10 @@ test('the precache holds the app, the ORT runtime and every model, within 40 MB'
 
   // Offline needs the shell, the ORT WebAssembly runtime and every shipped model with its manifest.
   expect(urls).toContain('index.html');
-  expect(urls.some((u) => /ort.*\.wasm$/.test(u)), 'the ORT WebAssembly runtime').toBe(true);
+  expect(urls.some((u) => /ort-wasm-simd-threaded-[^.]+\.wasm$/.test(u)), "ORT's WebAssembly runtime (the WASM build)").toBe(true);
+  // The WebGPU (JSEP) runtime is cached on first use instead (runtimeCaching), not precached.
+  expect(urls.filter((u) => /jsep/.test(u)), 'the WebGPU runtime is not precached').toEqual([]);
+  expect(readFileSync(swPath, 'utf8'), 'the WebGPU runtime is cached when first used').toMatch(/ort-webgpu-runtime/);
   const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { file: string }[] };
   for (const m of manifest.models) expect(urls, `model ${m.file}`).toContain(`models/${m.file}`);
   expect(urls).toContain('models/manifest.json');

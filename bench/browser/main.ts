@@ -4,6 +4,7 @@ import { EventClassifier } from '../../src/inference/eventClassifier';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask, parseManifest, resolveModelChoice, type Manifest } from '../../src/inference/manifest';
 import { ModelStore } from '../../src/inference/modelStore';
 import { configureRuntime } from '../../src/inference/runtime';
+import { loadBrowserOrt } from '../../src/inference/ortAssets';
 import * as heart from '../../src/pipelines/heart';
 import * as lung from '../../src/pipelines/lung';
 import type { Backend } from '../../src/core/types';
@@ -39,7 +40,7 @@ async function getManifest(): Promise<Manifest> {
 }
 
 async function openStore(backend: Backend): Promise<ModelStore> {
-  configureRuntime({ backends: [backend], wasmThreads: 1, wasmPaths: '/node_modules/onnxruntime-web/dist/' });
+  configureRuntime({ backends: [backend], wasmThreads: 1, load: loadBrowserOrt });
   const m = await getManifest();
   return new ModelStore(m, async (file) => new Uint8Array(await (await fetch(`/public/models/${file}`)).arrayBuffer()), [backend]);
 }

@@ -2,7 +2,7 @@
 // (precached by the service worker), ORT's runtime files likewise.
 import { parseManifest, type Manifest } from './manifest';
 import { ModelStore, type ModelStoreEvents, type ModelStoreOptions } from './modelStore';
-import { ORT_WASM_PATHS } from './ortAssets';
+import { loadBrowserOrt } from './ortAssets';
 import { configureRuntime } from './runtime';
 import type { Backend } from '../core/types';
 
@@ -16,7 +16,7 @@ export async function fetchManifest(): Promise<Manifest> {
 
 /** A store of `manifest`'s models, trying `backends` in order. */
 export function browserModelStore(manifest: Manifest, backends: Backend[], events: ModelStoreEvents = {}, options: ModelStoreOptions = {}): ModelStore {
-  configureRuntime({ backends, wasmPaths: ORT_WASM_PATHS });
+  configureRuntime({ backends, load: loadBrowserOrt });
   return new ModelStore(
     manifest,
     async (file) => {

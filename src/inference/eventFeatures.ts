@@ -6,7 +6,6 @@ import { sourceAt, type AudioSource } from '../audio/source';
 import { eventSampleRange, eventWindows } from './eventWindows';
 import { resolveModelChoice } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort } from './runtime';
 
 export async function eventFeatures(store: ModelStore, audio: AudioClip | AudioSource, span: EventSpan, choice: string): Promise<EventFeatureMap> {
   // An ensemble's members may differ in front end; the first member's input is shown (and named).
@@ -18,18 +17,17 @@ export async function eventFeatures(store: ModelStore, audio: AudioClip | AudioS
   const [s, t] = eventSampleRange(span.startMs, span.endMs, rate, source.length);
   const event = await source.read(s, Math.max(s, t));
   const window = eventWindows(event, model.input)[0];
-  const input = new ort.Tensor('float32', Float32Array.from(window), [1, model.input.clipSamples]);
   const { nFreq, nTime, data } = await store
-    .run(model, 'while computing an event spectrogram', async ({ session }) => {
-      const out = await session.run({ [model.input.name]: input }, [name]);
+    .run(model, 'while computing an event spectrogram', async ({ session, Tensor }) => {
+      const input = new Tensor('float32', Float32Array.from(window), [1, model.input.clipSamples]);
+      const out = await session.run({ [model.input.name]: input }, [name]).finally(() => input.dispose());
       const dims = out[name].dims;
       const f = Number(dims[dims.length - 2]);
       const t = Number(dims[dims.length - 1]);
       const values = Float32Array.from((out[name].data as Float32Array).subarray(0, f * t));
       for (const v of Object.values(out)) v.dispose();
       return { nFreq: f, nTime: t, data: values };
-    })
-    .finally(() => input.dispose());
+    });
   return {
     modelId: model.id,
     nFreq,

@@ -116,11 +116,11 @@ export class ModelStore {
         continue;
       }
       try {
-        const session = await createSession(bytes, backend);
+        const { session, Tensor } = await createSession(bytes, backend);
         if (reasons.length) this.events.onFallback?.(model.id, reasons.join('; '));
         const chosen = backend === 'wasm' && !this.backends.includes('webgpu') ? (this.runtimeReason ?? this.options.wasmReason) : undefined;
         const fallbackReason = reasons.length ? reasons.join('; ') : chosen;
-        return { session, backend, fallbackReason };
+        return { session, Tensor, backend, fallbackReason };
       } catch (e) {
         reasons.push(`${backend} failed: ${message(e)}`);
       }

@@ -3,7 +3,7 @@
 // fallback moves every model to WASM, says why, and the windows are run again there.
 import type { EventModelEntry, HeartModelEntry } from './manifest';
 import type { ModelStore } from './modelStore';
-import { ort, type LoadedSession } from './runtime';
+import type { LoadedSession } from './runtime';
 import type { Backend } from '../core/types';
 
 /** Windows per ONNX run: large enough to amortise the call, small enough for bounded memory. */
@@ -21,13 +21,13 @@ export interface WindowRun {
   backend: Backend;
 }
 
-async function runBatches({ session, backend }: LoadedSession, nClasses: number, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
+async function runBatches({ session, backend, Tensor }: LoadedSession, nClasses: number, io: WindowIO, windows: Float32Array[]): Promise<WindowRun> {
   const rows: number[][] = [];
   for (let b = 0; b < windows.length; b += BATCH) {
     const batch = windows.slice(b, b + BATCH);
     const input = new Float32Array(batch.length * io.windowSamples);
     batch.forEach((w, i) => input.set(w, i * io.windowSamples));
-    const feeds = { [io.inputName]: new ort.Tensor('float32', input, [batch.length, io.windowSamples]) };
+    const feeds = { [io.inputName]: new Tensor('float32', input, [batch.length, io.windowSamples]) };
     const out = await session.run(feeds, [io.outputName]);
     const probs = out[io.outputName].data as Float32Array;
     for (let i = 0; i < batch.length; i++) rows.push(Array.from(probs.subarray(i * nClasses, (i + 1) * nClasses)));

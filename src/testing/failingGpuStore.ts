@@ -21,7 +21,7 @@ export class FailingGpuStore extends ModelStore {
             }
           : Reflect.get(target, prop, receiver),
     });
-    return { session, backend: 'webgpu' };
+    return { ...real, session, backend: 'webgpu' };
   }
 
   override async fallBackToWasm(reason: string): Promise<void> {
