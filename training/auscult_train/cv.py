@@ -13,6 +13,8 @@ Protocols (the held-out sets; every recording of a held-out unit is scored by a 
   name's last field, a running recording number) are held out — the last quarter of a patient's
   recordings, at least one, for every patient with two or more — and the model trains on the
   earlier ones.
+* ``all``: nothing held out: the recipe trained on every patient for its fixed epoch count, the
+  model that ships (<out>/all/model.pt); its figures are the k-fold CV's.
 
 Each held-out set trains a fresh model for a fixed number of epochs (no inner validation split: the
 epoch count is part of the recipe, read off this CV's learning curve) and writes the held-out events'
@@ -85,7 +87,9 @@ def latest_recordings(ds, fraction=LATEST_FRACTION):
 
 
 def held_out_sets(ds, protocol, k):
-    """[(name, set of held-out recording bases)] for a protocol."""
+    """[(name, set of held-out recording bases)] for a protocol ("all": nothing held out, the model to ship)."""
+    if protocol == "all":
+        return [("all", set())]
     if protocol == "latest":
         return [("latest", latest_recordings(ds))]
     folds = make_folds(ds, k)
@@ -99,10 +103,11 @@ def load_average():
         return None
 
 
-def train_held_out(ds, name, held, args, out, stop_after=0):
+def train_held_out(ds, name, held, args, out, stop_after=0, meta=None):
     """Trains on every event outside ``held`` and scores the held-out events after each epoch.
 
     ``stop_after``: stop after that epoch, as an interrupted run would (tests of the resume path).
+    ``meta`` (command, commit, seed, ...) goes into model.pt for the model card and the manifest.
 
     Writes <out>/<name>/probs.npy [epochs, E, C] (held-out event probabilities, label-table order),
     events.json (the held-out events, in that order) and done.json; resumes from last.pt.
@@ -120,8 +125,8 @@ def train_held_out(ds, name, held, args, out, stop_after=0):
 
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup)
-    test_inputs = event_inputs(ds, test_events)
+    sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup, conditions_p=args.conditions)
+    test_inputs = event_inputs(ds, test_events) if test_events else None
     model, opt, sched, total = build_run(args, len(train_events))
     probs = np.zeros((args.epochs, len(test_events), len(data.CLASSES)), dtype=np.float32)
     start, step = 1, 0
@@ -144,7 +149,8 @@ def train_held_out(ds, name, held, args, out, stop_after=0):
                                    args.max_batches, step, total)
         t_train = time.time() - t0
         model.eval()
-        probs[epoch - 1] = predict_events(model, ds, test_events, test_inputs)
+        if test_events:
+            probs[epoch - 1] = predict_events(model, ds, test_events, test_inputs)
         t12 = metrics.task12_scores(y, probs[epoch - 1]) if len(y) else {"Score": float("nan")}
         t11 = metrics.task11_scores(y, probs[epoch - 1]) if len(y) else {"Score": float("nan")}
         row = {"epoch": epoch, "loss": float(np.mean(losses)), "trainSec": round(t_train, 1),
@@ -163,7 +169,7 @@ def train_held_out(ds, name, held, args, out, stop_after=0):
             return
     log.close()
     np.save(os.path.join(fold_dir, "probs.npy"), probs)
-    torch.save({"config": model.config, "state_dict": model.state_dict(), "epoch": args.epochs},
+    torch.save({"config": model.config, "state_dict": model.state_dict(), "epoch": args.epochs, **(meta or {})},
                os.path.join(fold_dir, "model.pt"))
     with open(os.path.join(fold_dir, "done.json"), "w") as f:
         json.dump({"heldOutRecordings": len(held), "heldOutEvents": len(test_events),
@@ -270,7 +276,9 @@ def main(argv=None):
     ap.add_argument("--report", nargs="+", help="run folders to report (several: their ensemble)")
     ap.add_argument("--epoch", type=int, default=0, help="report the held-out predictions after this epoch")
     ap.add_argument("--fixed-thresholds", default="", help="'t11,t12': score at thresholds fixed beforehand")
-    ap.add_argument("--protocol", default="kfold", choices=["kfold", "latest"])
+    ap.add_argument("--json", help="with --report: also write the report here (export.py --cv reads it)")
+    ap.add_argument("--protocol", default="kfold", choices=["kfold", "latest", "all"],
+                    help="all: train on every patient, hold nothing out (the model to ship)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--only", default="", help="comma-separated fold indices to run now (the cheap protocol)")
     ap.add_argument("--arch", default="resnet18", choices=["resnet18", "vgg16"])
@@ -283,6 +291,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--weight-decay", type=float, default=1e-2)
     ap.add_argument("--mixup", type=float, default=0.5)
+    ap.add_argument("--conditions", type=float, default=0.0, help="recording-condition augmentation probability (augment.py)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--out")
@@ -296,6 +305,9 @@ def main(argv=None):
         rep = report(args.report, args.epoch or None, fixed)
         title = " + ".join(os.path.basename(os.path.normpath(d)) for d in args.report)
         print(markdown(rep, title))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(rep, f, indent=1)
         return rep
     if not args.out:
         ap.error("--out is required to run a CV")
@@ -316,8 +328,11 @@ def main(argv=None):
     for i, (name, held) in enumerate(sets):
         if only and i not in only:
             continue
-        train_held_out(ds, name, held, args, args.out)
+        train_held_out(ds, name, held, args, args.out, meta={"command": command, "commit": meta["commit"],
+                                                             "seed": args.seed, "protocol": args.protocol})
     print(f"wall time {(time.time() - t0) / 60:.1f} min, threads {args.threads}", flush=True)
+    if args.protocol == "all":
+        return None
     rep = report([args.out])
     print(markdown(rep, os.path.basename(os.path.normpath(args.out))))
     return rep

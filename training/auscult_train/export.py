@@ -13,7 +13,10 @@ For every --model ID=CKPT (through onnx_export, the one export path):
   FEATURES_TOLERANCE), else stops.
 * Copies it to ``<out-dir>/<id>.onnx`` and updates ``<out-dir>/manifest.json`` by id (entries with
   other ids, e.g. other tasks, are kept). Metrics come from an evaluate.py JSON (--eval), whose
-  keys are the run folder names; an ensemble entry is written when --ensemble-id is given.
+  keys are the run folder names, or, for a model trained on every patient (cv.py --protocol all),
+  from its recipe's cross-validation report (--cv ID=REPORT_JSON): out-of-fold metrics, the
+  selectionMetrics the app's default follows, and the P(Normal) thresholds chosen out of fold. An
+  ensemble entry is written when --ensemble-id is given.
 * Writes the golden file for the TypeScript equality test: 6 real events from recordings that are
   in ``original-wav/`` per model, with PyTorch probs (exact input policy incl. window averaging)
   and the first window's feature checksum.
@@ -105,10 +108,33 @@ def decision_entry(rep):
     return {"task11": task11, "task12": task12}
 
 
+def cv_entries(rep):
+    """(metrics, selectionMetrics, decision) of a model trained on every patient, from its recipe's
+    cross-validation report (cv.py --report --json): out-of-fold figures, thresholds chosen on them."""
+    pooled, ms, thr = rep["pooled"], rep["meanSd"], rep["thresholds"]
+    split = (f"{len(rep['heldOut'])}-fold patient-grouped CV over all patients, out-of-fold "
+             f"(epoch {rep['epoch']}; the shipped model is the same recipe trained on every patient)")
+    metrics = {"split": split, "n": pooled["n"],
+               "task11": {"argmax": pooled["task11"]["argmax"], "threshold": pooled["task11"].get("threshold")},
+               "task12": pooled["task12"], "task12Threshold": pooled.get("task12Threshold"),
+               "meanSdOverFolds": {k: {"mean": v[0], "sd": v[1]} for k, v in ms.items() if k != "recall"},
+               "perClassRecall": {k: v["recall"] for k, v in pooled["perClassRecall"].items()},
+               "perClassN": {k: v["n"] for k, v in pooled["perClassRecall"].items()},
+               "confusion": pooled["confusion"]}
+    selection = {"split": split, "task11": {"Score": pooled["task11"]["threshold"]["Score"]},
+                 "task12": {"Score": pooled["task12Threshold"]["Score"]}}
+    decision = {"task11": {"rule": "pNormalBelow", "threshold": thr["task11PNormalBelow"], "chosenOn": "cv-out-of-fold"},
+                "task12": {"rule": "pNormalBelow", "threshold": thr["task12PNormalBelow"], "chosenOn": "cv-out-of-fold"}}
+    return metrics, selection, decision
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="append", required=True, help="ID=CHECKPOINT")
     ap.add_argument("--eval", help="evaluate.py JSON on the test split (keys: run folder names, 'ensemble')")
+    ap.add_argument("--cv", action="append", default=[],
+                    help="ID=REPORT_JSON (cv.py --report --json): metrics, selection metrics and thresholds from "
+                         "cross-validation, for a model (or the ensemble) trained on every patient")
     ap.add_argument("--ensemble-id", default=None)
     ap.add_argument("--out-dir", default=MODELS_DIR)
     ap.add_argument("--golden", default=GOLDEN)
@@ -131,6 +157,11 @@ def main(argv=None):
         with open(args.golden) as f:
             golden = json.load(f).get("events", [])
     windows, _ = event_inputs(ds, golden_events(ds) + extra)
+    cv_reports = {}
+    for spec in args.cv:
+        cv_id, path = spec.split("=", 1)
+        with open(path) as f:
+            cv_reports[cv_id] = cv_entries(json.load(f))
     ids, entries = [], []
     for spec in args.model:
         model_id, ckpt_path = spec.split("=", 1)
@@ -157,6 +188,7 @@ def main(argv=None):
             "classes": list(data.CLASSES),
             "metrics": metrics_entry(evals.get(run_name)),
             "decision": decision_entry(evals.get(run_name)),
+            **(dict(zip(("metrics", "selectionMetrics", "decision"), cv_reports[model_id])) if model_id in cv_reports else {}),
             "params": count_params(clf),
             "sizeBytes": os.path.getsize(onnx_path),
             "sha256": sha256(onnx_path),
@@ -164,14 +196,17 @@ def main(argv=None):
             "onnxVsPytorchMaxAbsDiff": diff["probs"],
             "pytorchCpuMsPerEvent": cpu_timing(model),
             "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
-                         "bestEpoch": ckpt["epoch"], "val": ckpt["val"]},
+                         "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split")},
         })
         golden = [g for g in golden if g["model"] != model_id] + golden_entries(model_id, model, ds)
     ensembles = []
     if args.ensemble_id:
-        ensembles.append({"id": args.ensemble_id, "task": "respiratory-event", "members": ids,
-                          "combine": "mean-probs", "metrics": metrics_entry(evals.get("ensemble")),
-                          "decision": decision_entry(evals.get("ensemble"))})
+        ens = {"id": args.ensemble_id, "task": "respiratory-event", "members": ids,
+               "combine": "mean-probs", "metrics": metrics_entry(evals.get("ensemble")),
+               "decision": decision_entry(evals.get("ensemble"))}
+        if args.ensemble_id in cv_reports:
+            ens.update(zip(("metrics", "selectionMetrics", "decision"), cv_reports[args.ensemble_id]))
+        ensembles.append(ens)
     manifest_path, manifest, total = update_manifest(args.out_dir, entries, ensembles)
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
     with open(args.golden, "w") as f:

@@ -29,6 +29,7 @@ from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
 from .models import count_params
 from .onnx_export import INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, update_manifest, verify
+from .detector_cv import hierarchical_params
 from .postprocess import analyse
 
 GOLDEN = os.path.join(data.REPO_ROOT, "test-fixtures", "golden", "detector.json")
@@ -73,7 +74,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--id", required=True)
     ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--eval", required=True, help="detector_eval.py JSON (post-processing + test metrics)")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--eval", help="detector_eval.py JSON (post-processing + test metrics)")
+    src.add_argument("--cv", help="detector_cv.py report.json: a detector trained on every patient (--protocol all) "
+                                  "ships with its recipe's out-of-fold metrics and verdict thresholds")
     ap.add_argument("--out-dir", default=MODELS_DIR)
     ap.add_argument("--golden", default=GOLDEN)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
@@ -84,9 +88,13 @@ def main(argv=None):
     ds = data.SPRSound(args.data)
     det, ckpt = load_detector(args.ckpt)
     model = ExportDetector(det).eval()
-    with open(args.eval) as f:
+    with open(args.eval or args.cv) as f:
         ev = json.load(f)
-    params = ev["postprocess"]
+    if args.cv:
+        t = ev["thresholds"]
+        params = hierarchical_params(t["poorQualityThreshold"], t["adventitiousThreshold"])
+    else:
+        params = ev["postprocess"]
     os.makedirs(args.out_dir, exist_ok=True)
     onnx_path = os.path.join(args.out_dir, args.id + ".onnx")
     export_onnx(model, onnx_path)
@@ -100,7 +108,18 @@ def main(argv=None):
     print(f"{args.id}: ONNX (onnxruntime-web wasm) vs PyTorch on {len(recs)} recordings: max |d| = {diff:.2e} "
           f"({', '.join(f'{k} {v:.2e}' for k, v in diffs.items())})", flush=True)
 
-    test = ev["test"]
+    if args.cv:
+        metrics = {"split": f"{len(ev['heldOut'])}-fold patient-grouped CV over all patients, out-of-fold "
+                            "(the shipped detector is the same recipe trained on every patient)",
+                   "records": ev["pooled"]["hierarchical"], "recordsHead": ev["pooled"]["head"],
+                   "meanSdOverFolds": {k: {"mean": v[0], "sd": v[1]} for k, v in ev["meanSd"].items()},
+                   "perFold": ev["perFold"]}
+    else:
+        test = ev["test"]
+        metrics = {"split": test["split"], "events": test["events"], "records": test["records"],
+                   "recordsHead": test["recordsHead"], "recordsRules": test["recordsRules"],
+                   "valComparisons": {"verdict": {k: ev["valVerdict"][k]["task22"]["Score"] for k in ("head", "rules")},
+                                      "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}}
     cfg = det.config
     entry = {
         "id": args.id,
@@ -122,10 +141,7 @@ def main(argv=None):
         "classes": list(data.CLASSES),
         "recordClasses": list(RECORD_CLASSES),
         "postprocess": params,
-        "metrics": {"split": test["split"], "events": test["events"], "records": test["records"],
-                    "recordsHead": test["recordsHead"], "recordsRules": test["recordsRules"],
-                    "valComparisons": {"verdict": {k: ev["valVerdict"][k]["task22"]["Score"] for k in ("head", "rules")},
-                                       "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}},
+        "metrics": metrics,
         "params": count_params(det),
         "sizeBytes": os.path.getsize(onnx_path),
         "sha256": sha256(onnx_path),
@@ -133,7 +149,7 @@ def main(argv=None):
         "onnxVsPytorchMaxAbsDiff": diff,
         "pytorchCpuMsPer15s": cpu_ms_per_recording(det),
         "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
-                     "bestEpoch": ckpt["epoch"], "val": ckpt["val"]},
+                     "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split")},
     }
     g = golden(model, ds, params)
     manifest_path, manifest, total = update_manifest(args.out_dir, [entry])

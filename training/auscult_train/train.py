@@ -9,7 +9,9 @@
   count) per event (inverse-sqrt-frequency class balancing).
 * Augmentation (training only): random circular shift of short (tiled) events / random CLIP crop
   of long ones, random gain (+-10 dB), additive white noise (p=0.5, 15-40 dB SNR), mixup of
-  waveforms (p=--mixup, default 0.5, Beta(0.4, 0.4), soft labels), SpecAugment on the features (2 time masks of
+  waveforms (p=--mixup, default 0.5, Beta(0.4, 0.4), soft labels), with probability --conditions a
+  random recording device and room first (augment.py: EQ / band limits, another recording's
+  background, a small change of rate), SpecAugment on the features (2 time masks of
   <= 25 frames, 2 frequency masks of <= 10 % of the bins, set to 0 = the clip mean).
 * Loss: cross-entropy with label smoothing 0.05; AdamW, one-cycle LR schedule.
 * Model selection: after every epoch the val events are scored with the exact inference policy
@@ -29,12 +31,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data, metrics
+from . import augment, data, metrics
 from .evaluate import event_inputs, predict_events
 from .features import EVENT_FEATURES, FEATURE_TYPE
 from .models import Classifier, count_params
 
 LABEL_SMOOTHING = 0.05
+BACKGROUND_POOL = 1024  # background stretches drawn once per run for the recording-condition augmentation
 
 
 def git_commit():
@@ -52,9 +55,10 @@ def git_commit():
 class ClipSampler:
     """Draws augmented training clips [B, CLIP] from events (numpy, single process)."""
 
-    def __init__(self, ds, events, rng, augment=True, mixup_p=0.5):
+    def __init__(self, ds, events, rng, augment=True, mixup_p=0.5, conditions_p=0.0):
         self.events = events
         self.mixup_p = mixup_p
+        self.conditions_p = conditions_p
         self.rng = rng
         self.augment = augment
         self.audio = [data.event_samples(ds.recording(b), s, e).astype(np.float32) for b, s, e, _ in events]
@@ -62,6 +66,19 @@ class ClipSampler:
         counts = Counter(self.labels.tolist())
         w = np.array([1.0 / math.sqrt(counts[c]) for c in self.labels])
         self.p = w / w.sum()
+        self.backgrounds = self._backgrounds(ds, events) if conditions_p > 0 else None
+
+    def _backgrounds(self, ds, events, n=BACKGROUND_POOL):
+        """[n, CLIP] random stretches of the training recordings: the room and body of other recordings."""
+        bases = sorted({b for b, *_ in events})
+        clips = []
+        for _ in range(n):
+            rec = ds.recording(bases[self.rng.integers(len(bases))]).astype(np.float32)
+            if len(rec) < data.CLIP:
+                rec = data.tile(rec)
+            start = self.rng.integers(len(rec) - data.CLIP + 1)
+            clips.append(rec[start:start + data.CLIP])
+        return np.stack(clips)
 
     def clip(self, i):
         ev = self.audio[i]
@@ -77,6 +94,10 @@ class ClipSampler:
         y = np.eye(num_classes, dtype=np.float32)[self.labels[idx]]
         if self.augment:
             b = len(idx)
+            if self.conditions_p > 0:
+                sel = np.flatnonzero(self.rng.random(b) < self.conditions_p)
+                if len(sel):
+                    x[sel] = augment.recording_conditions(x[sel], self.backgrounds, self.rng)
             x *= (10 ** (self.rng.uniform(-0.5, 0.5, size=(b, 1)))).astype(np.float32)
             noisy = self.rng.random(b) < 0.5
             rms = np.sqrt((x ** 2).mean(1, keepdims=True)) + 1e-8
@@ -187,6 +208,8 @@ def main(argv=None):
     ap.add_argument("--weight-decay", type=float, default=1e-2)
     ap.add_argument("--patience", type=int, default=8)
     ap.add_argument("--mixup", type=float, default=0.5, help="probability that a training clip is mixed up")
+    ap.add_argument("--conditions", type=float, default=0.0,
+                    help="probability that a training clip goes through a random device and room (augment.py)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--out", required=True)
@@ -211,7 +234,7 @@ def main(argv=None):
         val_events = [e for e in ds.event_list(val_p) if e[0] in keep]
     else:
         train_events, val_events = ds.event_list(train_p), ds.event_list(val_p)
-    sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup)
+    sampler = ClipSampler(ds, train_events, rng, mixup_p=args.mixup, conditions_p=args.conditions)
     val_inputs = event_inputs(ds, val_events)
 
     model, opt, sched, steps = build_run(args, len(train_events))

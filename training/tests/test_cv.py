@@ -145,3 +145,24 @@ class TinyDetectorRun(unittest.TestCase):
         self.assertIn(t["adventitiousThreshold"], detector_cv.ADVENTITIOUS_THRESHOLDS)
         for probs in rec0.values():
             self.assertAlmostEqual(sum(probs), 1.0, places=4)
+
+
+@requires(SPRSOUND)
+class AllPatients(unittest.TestCase):
+    def test_protocol_all_trains_on_every_recording_and_keeps_the_command(self):
+        import torch
+        torch.set_num_threads(2)
+        tmp = tempfile.mkdtemp(prefix="auscult-cv-all-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        out = os.path.join(tmp, "run")
+        args = ["--protocol", "all", "--width", "0.0625", "--epochs", "1", "--batch-size", "8", "--conditions", "0.5",
+                "--max-recordings", "12", "--max-batches", "2", "--out", out]
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertIsNone(cv.main(args))
+        with open(os.path.join(out, "all", "done.json")) as f:
+            done = json.load(f)
+        self.assertEqual(done["heldOutEvents"], 0)
+        ckpt = torch.load(os.path.join(out, "all", "model.pt"), map_location="cpu")
+        self.assertIn("--protocol all", ckpt["command"])
+        self.assertEqual(ckpt["seed"], 1)
+        self.assertEqual(ckpt["protocol"], "all")
