@@ -271,7 +271,8 @@ def markdown(rep, title):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def build_parser():
+    """The CV command line; tests parse their recipes with it so every option has its default."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--report", nargs="+", help="run folders to report (several: their ensemble)")
     ap.add_argument("--epoch", type=int, default=0, help="report the held-out predictions after this epoch")
@@ -298,6 +299,11 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-recordings", type=int, default=0, help="smoke tests: only the first N recordings")
     ap.add_argument("--max-batches", type=int, default=0, help="smoke tests: at most N batches an epoch")
+    return ap
+
+
+def main(argv=None):
+    ap = build_parser()
     args = ap.parse_args(argv)
 
     if args.report:

@@ -3,7 +3,6 @@ later recordings, and a tiny run trains, resumes and reports.
 
 Run from the repo root:  /usr/bin/python3 -m unittest training.tests.test_cv -v
 """
-import argparse
 import contextlib
 import io
 import json
@@ -103,9 +102,8 @@ class TinyRun(unittest.TestCase):
             ds = data.SPRSound()
             ds.bases = [b for b in ds.bases if ds.events[b]][:16]
             name, held = cv.held_out_sets(ds, "kfold", 2)[0]
-            ns = argparse.Namespace(
-                arch="resnet18", width=0.0625, epochs=2, batch_size=8, epoch_size=0, lr=3e-3, weight_decay=1e-2,
-                mixup=0.5, seed=1, fmin=60.0, fmax=1300.0, max_batches=2)
+            ns = cv.build_parser().parse_args(
+                ["--width", "0.0625", "--epochs", "2", "--batch-size", "8", "--max-batches", "2"])
             cv.train_held_out(ds, name, held, ns, part, stop_after=1)
             self.assertTrue(os.path.exists(os.path.join(part, name, "last.pt")))
             cv.train_held_out(ds, name, held, ns, part)
