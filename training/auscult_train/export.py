@@ -112,7 +112,9 @@ def cv_entries(rep):
     """(metrics, selectionMetrics, decision) of a model trained on every patient, from its recipe's
     cross-validation report (cv.py --report --json): out-of-fold figures, thresholds chosen on them."""
     pooled, ms, thr = rep["pooled"], rep["meanSd"], rep["thresholds"]
-    split = (f"{len(rep['heldOut'])}-fold patient-grouped CV over all patients, out-of-fold "
+    k = rep["runs"][0]["args"]["folds"]
+    held = ", ".join(rep["heldOut"])
+    split = (f"patient-grouped {k}-fold CV over all patients, out-of-fold predictions of {held} "
              f"(epoch {rep['epoch']}; the shipped model is the same recipe trained on every patient)")
     metrics = {"split": split, "n": pooled["n"],
                "task11": {"argmax": pooled["task11"]["argmax"], "threshold": pooled["task11"].get("threshold")},
