@@ -1,8 +1,44 @@
 // The clinician's edits to a recording's events, as pure functions over an immutable list, so the
 // timeline, the table, history and the exports all see one consistent, time-ordered list.
-import type { AnalysedEvent, ReferenceClassification, TimedEvent } from '../core/types';
+import type { AnalysedEvent, FamilyActivity, ReferenceClassification, TimedEvent } from '../core/types';
 import { EVENT_CLASSES } from '../core/labels';
 import { rulesLabel, type GroupTable } from '../inference/postprocess';
+
+/** Below this peak activity a family is not pointed to at all. */
+export const MIN_POINTED_ACTIVITY = 0.05;
+
+export type Family = 'CAS' | 'DAS';
+
+/** The families a record verdict names (none for Normal and Poor Quality). */
+export function verdictFamilies(verdictLabel: string): Family[] {
+  return verdictLabel === 'CAS & DAS' ? ['CAS', 'DAS'] : verdictLabel === 'CAS' || verdictLabel === 'DAS' ? [verdictLabel] : [];
+}
+
+export interface ActivityStretch {
+  family: Family;
+  /** Seconds. */
+  start: number;
+  end: number;
+  /** The highest activity in it, 0..1. */
+  peak: number;
+}
+
+/**
+ * Where a family sounds most: its highest bin, extended over the neighbouring bins that keep at
+ * least half that activity. Null when the family never reaches MIN_POINTED_ACTIVITY.
+ */
+export function strongestStretch(activity: FamilyActivity, family: Family, durationS: number): ActivityStretch | null {
+  const v = activity[family];
+  let best = -1;
+  for (let i = 0; i < v.length; i++) if (best < 0 || v[i] > v[best]) best = i;
+  if (best < 0 || !(v[best] >= MIN_POINTED_ACTIVITY)) return null;
+  let a = best;
+  let b = best;
+  while (a > 0 && v[a - 1] >= v[best] / 2) a--;
+  while (b < v.length - 1 && v[b + 1] >= v[best] / 2) b++;
+  const t = (i: number) => Math.min(durationS, Math.max(0, activity.offsetS + i * activity.binS));
+  return { family, start: t(a), end: t(b + 1), peak: v[best] };
+}
 
 /** Shorter events cannot be classified meaningfully (and are impossible to grab on the timeline). */
 export const MIN_EVENT_S = 0.05;

@@ -212,6 +212,17 @@ export interface VerdictResult {
   adventitiousThreshold?: number;
 }
 
+/**
+ * Where the detector hears each adventitious family: per bin of `binS` seconds (bin i starts at
+ * offsetS + i·binS), the highest frame activity × the family's class probability in it, 0..1.
+ */
+export interface FamilyActivity {
+  binS: number;
+  offsetS: number;
+  CAS: number[];
+  DAS: number[];
+}
+
 export interface ReferenceClassification {
   label: string;
   confidence: number;
@@ -230,6 +241,8 @@ export interface RecordingAnalysis {
   durationMs: number;
   events: AnalysedEvent[];
   verdict: VerdictResult | null;
+  /** The detector's CAS / DAS activity along the recording (absent without a detector). */
+  familyActivity?: FamilyActivity;
   /** Classifications of the annotated events, in the order given. */
   reference?: ReferenceClassification[];
   /** How the chosen model's probabilities became labels (manifest rules chosen on validation patients). */

@@ -101,7 +101,8 @@ export function chunkPlan(n: number, chunk: DetectorModelEntry['chunk'], g: Fram
   return plan;
 }
 
-function groupTable(): GroupTable {
+/** Each event class's family (normal, CAS, DAS, CAS & DAS), from the label table. */
+export function groupTable(): GroupTable {
   return Object.fromEntries(EVENT_CLASSES.map((c) => [c.name, c.group])) as GroupTable;
 }
 

@@ -179,6 +179,32 @@ export function groupPresence(events: readonly DetectedEvent[], classes: readonl
   return p;
 }
 
+/**
+ * Where each adventitious family sounds, frame by frame: activity × the frame's probability mass of
+ * the family's classes ("CAS & DAS" classes count for both), max-pooled over `pool` frames (a coarser
+ * grid keeps an hour-long recording's lane small). Returns one value per pooled bin, 0..1.
+ */
+export function familyActivity(activity: Float32Array, classProbs: Float32Array, classes: readonly string[], groups: GroupTable, pool: number): { CAS: Float32Array; DAS: Float32Array } {
+  const nc = classes.length;
+  const bins = Math.ceil(activity.length / pool);
+  const out = { CAS: new Float32Array(bins), DAS: new Float32Array(bins) };
+  const inCas = classes.map((c) => groups[c] === 'CAS' || groups[c] === 'CAS & DAS');
+  const inDas = classes.map((c) => groups[c] === 'DAS' || groups[c] === 'CAS & DAS');
+  for (let i = 0; i < activity.length; i++) {
+    let cas = 0;
+    let das = 0;
+    for (let k = 0; k < nc; k++) {
+      const p = classProbs[i * nc + k];
+      if (inCas[k]) cas += p;
+      if (inDas[k]) das += p;
+    }
+    const b = Math.floor(i / pool);
+    out.CAS[b] = Math.max(out.CAS[b], activity[i] * cas);
+    out.DAS[b] = Math.max(out.DAS[b], activity[i] * das);
+  }
+  return out;
+}
+
 export function rulesLabel(events: readonly Pick<DetectedEvent, 'type'>[], groups: GroupTable): string {
   const cas = events.some((e) => groups[e.type] === 'CAS' || groups[e.type] === 'CAS & DAS');
   const das = events.some((e) => groups[e.type] === 'DAS' || groups[e.type] === 'CAS & DAS');

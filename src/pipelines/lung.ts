@@ -3,10 +3,11 @@
 // (each event then carries every class's probability and each model's vote) or by the detector's
 // own frame classes; then (optionally) the annotated reference events are classified for the
 // challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
-import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
+import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, FamilyActivity, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
 import { sourceAt, type AudioSource, isAudioSource } from '../audio/source';
 import { toTableOrder, vote } from '../analysis/classes';
-import { Detector, type DetectionResult } from '../inference/detector';
+import { Detector, groupTable, type DetectionResult } from '../inference/detector';
+import { familyActivity } from '../inference/postprocess';
 import { EventClassifier } from '../inference/eventClassifier';
 import { decisionsFor, DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../inference/manifest';
 import type { ModelStore } from '../inference/modelStore';
@@ -69,6 +70,21 @@ export function referenceFrom(classified: ClassifyResult): ReferenceClassificati
 /** Every event model's own decision rules, by model id. */
 export function modelDecisionsOf(manifest: Manifest): Record<string, EventDecisions> {
   return Object.fromEntries(modelsForTask(manifest, EVENT_TASK).map((m) => [m.id, decisionsFor(manifest, m.id, [m])]));
+}
+
+/** Detector frames (32 ms) pooled into one activity-lane bin: 128 ms, ~28,000 bins an hour. */
+const ACTIVITY_POOL_FRAMES = 4;
+
+/** The detector's CAS / DAS activity in bins of ACTIVITY_POOL_FRAMES frames, to 3 decimals. */
+export function familyActivityOf(detection: Pick<DetectionResult, 'frames' | 'classes' | 'timing'>): FamilyActivity {
+  const fa = familyActivity(detection.frames.activity, detection.frames.classProbs, detection.classes, groupTable(), ACTIVITY_POOL_FRAMES);
+  const round = (v: Float32Array) => Array.from(v, (x) => Math.round(x * 1000) / 1000);
+  return {
+    binS: (ACTIVITY_POOL_FRAMES * detection.timing.frameHopMs) / 1000,
+    offsetS: detection.timing.frameOffsetMs / 1000,
+    CAS: round(fa.CAS),
+    DAS: round(fa.DAS),
+  };
 }
 
 /** Fractions of the progress bar: detection, then the detected events, then the annotated ones. */
@@ -176,6 +192,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
           }),
         }
       : null,
+    ...(detection && { familyActivity: familyActivityOf(detection) }),
     reference,
     decisions: members.length ? decisionsFor(store.manifest, options.eventModel, members) : undefined,
     modelDecisions,

@@ -98,6 +98,7 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
       reference: heartMode ? undefined : recording.reference?.events,
       agreement,
       heart: heartSegments,
+      activity: heartMode ? undefined : recording.analysis?.familyActivity,
       editable: !heartMode && Boolean(recording.analysis),
     }),
     [heartMode, events, recording.reference, agreement, heartSegments, recording.analysis],
@@ -254,7 +255,9 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
                   events={events}
                   edited={Boolean(recording.edited)}
                   referenceLabel={recording.reference?.recordLabel}
+                  durationS={recording.durationS}
                   onSelectEvent={(e) => selectEvent(e, true)}
+                  onPlayRange={(start, end) => controls.current?.playRange(start, end)}
                 />
                 <Divider />
                 <Stack direction={{ xs: 'column', lg: 'row' }} sx={{ alignItems: 'stretch' }}>

@@ -6,7 +6,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { AnalysedEvent, RecordingAnalysis } from '../../core/types';
-import { eventsImply, supportingEvents } from '../../analysis/events';
+import { eventsImply, strongestStretch, supportingEvents, verdictFamilies, GROUPS, type ActivityStretch } from '../../analysis/events';
 import { normaliseRecordLabel } from '../../analysis/datasetMetrics';
 import { eventColor, NORMAL, POOR_QUALITY, recordColor } from '../../core/labels';
 import { COLORS } from '../theme';
@@ -16,12 +16,26 @@ export interface VerdictCardProps {
   events: readonly AnalysedEvent[];
   edited: boolean;
   referenceLabel?: string;
+  durationS: number;
   onSelectEvent: (id: string) => void;
+  /** Plays a stretch of the recording (where the verdict's family sounds most). */
+  onPlayRange: (start: number, end: number) => void;
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-export function VerdictCard({ analysis, events, edited, referenceLabel, onSelectEvent }: VerdictCardProps) {
+/** For each family the verdict names that no event on the timeline carries: where it sounds most. */
+function unmarkedFamilies(analysis: RecordingAnalysis, events: readonly AnalysedEvent[], durationS: number): ActivityStretch[] {
+  const label = analysis.verdict?.label ?? '';
+  const activity = analysis.familyActivity;
+  if (!activity) return [];
+  return verdictFamilies(label)
+    .filter((f) => supportingEvents(f, events).length === 0)
+    .map((f) => strongestStretch(activity, f, durationS))
+    .filter((s): s is ActivityStretch => s !== null);
+}
+
+export function VerdictCard({ analysis, events, edited, referenceLabel, durationS, onSelectEvent, onPlayRange }: VerdictCardProps) {
   const verdict = analysis.verdict;
   if (!verdict) {
     return (
@@ -33,6 +47,8 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
     );
   }
   const support = supportingEvents(verdict.label, events);
+  const pointers = unmarkedFamilies(analysis, events, durationS);
+  const adventitiousEvents = verdict.label === NORMAL ? events.filter((e) => GROUPS[e.label] !== undefined && GROUPS[e.label] !== 'normal') : [];
   const implied = edited ? eventsImply(events) : undefined;
   const truth = normaliseRecordLabel(referenceLabel);
   const color = recordColor(verdict.label);
@@ -95,6 +111,37 @@ export function VerdictCard({ analysis, events, edited, referenceLabel, onSelect
           ))}
           {support.length > 12 && <Chip size="small" label={`+${support.length - 12} more`} />}
         </Stack>
+        {pointers.length > 0 && (
+          <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', mt: 0.75 }} data-testid="verdict-pointers">
+            <Typography variant="body2">
+              {support.length ? 'No event of the other family is on the timeline; it sounds most at' : 'It sounds most at'}
+            </Typography>
+            {pointers.map((p) => (
+              <Chip
+                key={p.family}
+                size="small"
+                clickable
+                data-family={p.family}
+                data-start={p.start}
+                data-end={p.end}
+                onClick={() => onPlayRange(p.start, p.end)}
+                label={`${p.family} ${p.start.toFixed(1)}–${p.end.toFixed(1)} s (activity ${pct(p.peak)})`}
+                title={`The detector's ${p.family} activity (the ${p.family} lane under the spectrogram) is highest here; click to listen.`}
+                sx={{ borderLeft: `4px solid ${recordColor(p.family)}`, borderRadius: 1 }}
+              />
+            ))}
+          </Stack>
+        )}
+        {adventitiousEvents.length > 0 && (
+          <Typography variant="body2" sx={{ mt: 0.75 }} data-testid="verdict-normal-note">
+            {adventitiousEvents.length} adventitious event{adventitiousEvents.length > 1 ? 's are' : ' is'} on the timeline, but the
+            recording as a whole was judged Normal
+            {verdict.adventitiousProbability !== undefined && verdict.adventitiousThreshold !== undefined
+              ? ` (P(adventitious) ${pct(verdict.adventitiousProbability)}, below the ${pct(verdict.adventitiousThreshold)} at which a record is called adventitious)`
+              : ''}
+            : listen to {adventitiousEvents.length > 1 ? 'them' : 'it'} before relying on the verdict.
+          </Typography>
+        )}
         {implied && implied !== verdict.label && verdict.label !== POOR_QUALITY && (
           <Typography variant="body2" sx={{ mt: 0.75 }} data-testid="verdict-edited-note">
             With your edits the events point to <b>{implied}</b> (the model said {verdict.label}).

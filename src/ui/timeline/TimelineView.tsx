@@ -21,6 +21,7 @@ import { Legend } from './Legend';
 import { Transport } from './Transport';
 import { useTimelineKeys, type TimelineKeyActions } from './useTimelineKeys';
 import { LANE_HEIGHT } from './regions';
+import { ACTIVITY_LANE_PX } from './activityLane';
 import { FrequencyAxis } from './FrequencyAxis';
 import { SPECTROGRAM_HEIGHT, SPECTROGRAM_TOP, useWaveSurfer, type TimelineOverlay, type WaveSurferControls } from './useWaveSurfer';
 import { ZOOM_STEP } from './zoom';
@@ -66,6 +67,7 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
     view.ready,
   );
   const hasLane = Boolean(overlay.layers.reference);
+  const activityPx = overlay.layers.activity ? ACTIVITY_LANE_PX : 0;
 
   // Ctrl/⌘ + wheel zooms around the pointer; a plain wheel keeps scrolling the page.
   const wheelZoom = useRef(controls.zoomTo);
@@ -125,13 +127,32 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
       <Box sx={{ position: 'relative', px: 2 }}>
         {!view.ready && <LinearProgress aria-label="Drawing the waveform" sx={{ position: 'absolute', left: 16, right: 16, top: 0 }} />}
         {view.spectrogramReady && <FrequencyAxis maxHz={maxHz} top={SPECTROGRAM_TOP} height={SPECTROGRAM_HEIGHT} />}
+        {view.ready && activityPx > 0 && (
+          <Box
+            aria-hidden
+            sx={{
+              position: 'absolute',
+              right: 20,
+              top: SPECTROGRAM_TOP + SPECTROGRAM_HEIGHT + 1,
+              zIndex: 6,
+              pointerEvents: 'none',
+              font: '600 9px/9px system-ui, sans-serif',
+              color: COLORS.text,
+              textAlign: 'right',
+            }}
+          >
+            CAS
+            <br />
+            DAS
+          </Box>
+        )}
         {view.ready && hasLane && (
           <Box
             aria-hidden
             sx={{
               position: 'absolute',
               right: 20,
-              top: SPECTROGRAM_TOP + SPECTROGRAM_HEIGHT + 6,
+              top: SPECTROGRAM_TOP + SPECTROGRAM_HEIGHT + activityPx + 6,
               zIndex: 6,
               pointerEvents: 'none',
               font: '600 11px/16px system-ui, sans-serif',
@@ -149,7 +170,7 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
           data-testid="timeline"
           data-ready={view.ready}
           data-spectrogram-ready={view.spectrogramReady}
-          sx={{ minHeight: 344 + (hasLane ? LANE_HEIGHT : 0), cursor: 'text' }}
+          sx={{ minHeight: 344 + activityPx + (hasLane ? LANE_HEIGHT : 0), cursor: 'text' }}
         />
       </Box>
       <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 1 }}>

@@ -26,3 +26,10 @@ describe('laneItems', () => {
     expect(laneItems([ev(0, 1, 'Normal')], undefined, 0)).toEqual([]);
   });
 });
+
+describe('the activity lane', () => {
+  it('shades each bin in the family colour with alpha = activity', async () => {
+    const { rowPixels } = await import('./activityLane');
+    expect(Array.from(rowPixels([0, 0.5, 1, 2], '#102030'))).toEqual([16, 32, 48, 0, 16, 32, 48, 128, 16, 32, 48, 255, 16, 32, 48, 255]);
+  });
+});

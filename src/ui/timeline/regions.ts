@@ -5,7 +5,7 @@
 // - heart mode: the heart classifier's windows, tiled so they never overlap.
 // The annotated events have their own lane under the spectrogram (referenceLane.ts).
 import type RegionsPlugin from 'wavesurfer.js/plugins/regions';
-import type { AnalysedEvent, TimedEvent } from '../../core/types';
+import type { AnalysedEvent, FamilyActivity, TimedEvent } from '../../core/types';
 import { AGREEMENT_TEXT, type Agreement } from '../../analysis/agreement';
 import { MIN_EVENT_S } from '../../analysis/events';
 import { eventColor, heartColor } from '../../core/labels';
@@ -26,6 +26,8 @@ export interface RegionLayers {
   agreement?: Agreement;
   /** Heart mode: window segments coloured by heart class (replace the predictions). */
   heart?: readonly { start: number; end: number; className: string; confidence: number }[];
+  /** The detector's CAS / DAS activity (respiratory mode), drawn in its lane. */
+  activity?: FamilyActivity;
   editable: boolean;
 }
 

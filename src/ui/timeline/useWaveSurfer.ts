@@ -12,6 +12,7 @@ import { afterNextPaint, nextTask } from '../scheduling';
 import { COLORS } from '../theme';
 import { spectrogramDataUrl } from './spectrogramData';
 import { ReferenceLanePlugin } from './referenceLane';
+import { ACTIVITY_ROW_HEIGHT, ActivityLanePlugin } from './activityLane';
 import { RulerPlugin } from './ruler';
 import { clampZoom } from './zoom';
 
@@ -68,6 +69,8 @@ export function useWaveSurfer(
   overlayRef.current = overlay;
   // The annotated events, in their lane under the spectrogram.
   const laneRef = useRef<ReferenceLanePlugin | null>(null);
+  // The detector's CAS / DAS activity, in two rows under the spectrogram.
+  const activityRef = useRef<ActivityLanePlugin | null>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
   const [spectrogramUrl, setSpectrogramUrl] = useState<string>();
@@ -95,6 +98,7 @@ export function useWaveSurfer(
 
       const regions = RegionsPlugin.create();
       const lane = ReferenceLanePlugin.create({ height: LANE_HEIGHT });
+      const activityLane = ActivityLanePlugin.create({ rowHeight: ACTIVITY_ROW_HEIGHT });
       const ws = WaveSurfer.create({
         container: el,
         height: WAVEFORM_HEIGHT,
@@ -108,12 +112,14 @@ export function useWaveSurfer(
         dragToSeek: true,
         autoScroll: true,
         autoCenter: true,
-        plugins: [regions, lane],
+        plugins: [regions, activityLane, lane],
       });
       wsRef.current = ws;
       regionsRef.current = regions;
       laneRef.current = lane;
+      activityRef.current = activityLane;
       disposers.push(() => {
+        activityRef.current = null;
         ws.destroy();
         wsRef.current = null;
         regionsRef.current = null;
@@ -223,6 +229,7 @@ export function useWaveSurfer(
     const regions = regionsRef.current;
     if (!view.ready || !regions) return;
     laneRef.current?.setEvents(layers.reference, layers.agreement?.reference);
+    activityRef.current?.setActivity(layers.activity);
     showRegions(regions, layers, recording.durationS, WAVEFORM_HEIGHT, { onHover: (id) => overlayRef.current.onHover(id) });
     highlightRegions(regions, overlayRef.current.selectedId, overlayRef.current.hoveredId);
   }, [view.ready, layers, recording.durationS]);

@@ -1,0 +1,65 @@
+// The record verdict and the timeline tell one story: a CAS / DAS verdict points to where it comes
+// from — the events of that family in the table, or, where none is on the timeline, the stretch where
+// the detector's activity lane for that family is highest — and a Normal verdict beside adventitious
+// events says why. Real recordings of ../shared/data: one annotated CAS, one annotated DAS.
+import { expect, test, type Page } from '@playwright/test';
+import { dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, waitForAnalysisDone, WHEEZE_WAV } from './helpers';
+
+const CRACKLE_WAV = 'original-wav/64561565_6.7_1_p4_592.wav';
+const CAS_CLASSES = ['Wheeze', 'Rhonchi', 'Stridor', 'Wheeze+Crackle'];
+const DAS_CLASSES = ['Fine Crackle', 'Coarse Crackle', 'Wheeze+Crackle'];
+
+async function tableLabels(page: Page): Promise<string[]> {
+  const rows = page.getByTestId('event-row');
+  const out: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).getAttribute('data-label')) ?? '');
+  return out;
+}
+
+async function checkAgreement(page: Page, wav: string): Promise<void> {
+  await page.goto('/');
+  await dropFiles(page, [fileFromDisk(dataPath(wav), 'audio/wav')]);
+  await expectTimelineDrawn(page);
+  await waitForAnalysisDone(page);
+
+  // The activity lane: one CAS and one DAS row under the spectrogram.
+  const lane = page.getByTestId('activity-lane');
+  await expect(lane).toBeVisible();
+  await expect(lane.locator('canvas[data-family="CAS"]')).toHaveCount(1);
+  await expect(lane.locator('canvas[data-family="DAS"]')).toHaveCount(1);
+
+  const verdict = (await page.getByTestId('verdict').getAttribute('data-label')) ?? '';
+  const labels = await tableLabels(page);
+  const families = verdict === 'CAS & DAS' ? ['CAS', 'DAS'] : verdict === 'CAS' || verdict === 'DAS' ? [verdict] : [];
+  for (const family of families) {
+    const inTable = labels.filter((l) => (family === 'CAS' ? CAS_CLASSES : DAS_CLASSES).includes(l)).length;
+    const pointer = page.locator(`[data-testid="verdict-pointers"] [data-family="${family}"]`);
+    if (inTable === 0) {
+      // No event of the family: the verdict points into the recording, where that lane is highest.
+      await expect(pointer, `${wav}: ${verdict} verdict, no ${family} event, so a pointer`).toHaveCount(1);
+      const start = Number(await pointer.getAttribute('data-start'));
+      const end = Number(await pointer.getAttribute('data-end'));
+      expect(end).toBeGreaterThan(start);
+      await pointer.click();
+      await expect(page.getByTestId('timeline')).toBeVisible();
+    } else {
+      await expect(pointer).toHaveCount(0);
+      // The supporting events listed under the verdict are the table's events of that family.
+      await expect(page.locator('[data-testid="verdict-support"] .MuiChip-root').first()).toBeVisible();
+    }
+  }
+  const adventitious = labels.filter((l) => l !== 'Normal').length;
+  if (verdict === 'Normal' && adventitious > 0) {
+    await expect(page.getByTestId('verdict-normal-note'), `${wav}: Normal beside ${adventitious} adventitious events`).toBeVisible();
+  } else {
+    await expect(page.getByTestId('verdict-normal-note')).toHaveCount(0);
+  }
+}
+
+test('an annotated CAS recording: the verdict, the activity lane and the event table agree', async ({ page }) => {
+  await checkAgreement(page, WHEEZE_WAV);
+});
+
+test('an annotated DAS recording: the verdict, the activity lane and the event table agree', async ({ page }) => {
+  await checkAgreement(page, CRACKLE_WAV);
+});
