@@ -1,13 +1,13 @@
 // The clinician's edits to a recording's events, as pure functions over an immutable list, so the
 // timeline, the table, history and the exports all see one consistent, time-ordered list.
 import type { AnalysedEvent, FamilyActivity, ReferenceClassification, TimedEvent } from '../core/types';
-import { EVENT_CLASSES } from '../core/labels';
+import { EVENT_CLASSES, type Family } from '../core/labels';
 import { rulesLabel, type GroupTable } from '../inference/postprocess';
 
 /** Below this peak activity a family is not pointed to at all. */
 export const MIN_POINTED_ACTIVITY = 0.05;
 
-export type Family = 'CAS' | 'DAS';
+export type { Family };
 
 /** The families a record verdict names (none for Normal and Poor Quality). */
 export function verdictFamilies(verdictLabel: string): Family[] {

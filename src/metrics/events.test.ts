@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventScores, eventsMatch, matchEvents, recordTaskScores, task21Label, type ScoredEvent } from './events';
+import { readFileSync } from 'node:fs';
+import { eventScores, eventsMatch, familyScores, matchEvents, recordTaskScores, task21Label, type PRF, type ScoredEvent } from './events';
 
 const ev = (start: number, end: number, type = 'Normal'): ScoredEvent => ({ start, end, type });
 const RECORD = ['Normal', 'CAS', 'DAS', 'CAS & DAS', 'Poor Quality'];
@@ -97,5 +98,30 @@ describe('record tasks 2-1 and 2-2', () => {
       [1, 0, 0],
     ]);
     expect(s.task22.confusion[4]).toEqual([1, 0, 0, 0, 0]);
+  });
+});
+
+describe('partial-label metrics (shared fixture with training/auscult_train/event_metrics.py)', () => {
+  interface FamilyFixture {
+    recordings: { reference: [number, number, string][]; estimated: [number, number, string][] }[];
+    expected: Record<'familyEvent' | 'segmentCAS' | 'segmentDAS' | 'agnosticInStretch', [number, number, number]>;
+  }
+  const fx = JSON.parse(readFileSync(new URL('../../test-fixtures/golden/family-metrics.json', import.meta.url), 'utf8')) as FamilyFixture;
+  const toEvents = (rows: [number, number, string][]) => rows.map(([start, end, type]) => ev(start, end, type));
+  const counts = (p: PRF) => [p.tp, p.fp, p.fn];
+
+  it('counts family events, 1-s family segments and agnostic events in the annotated stretch as Python does', () => {
+    const s = familyScores(fx.recordings.map((r) => ({ reference: toEvents(r.reference), estimated: toEvents(r.estimated) })));
+    expect(counts(s.familyEvent)).toEqual(fx.expected.familyEvent);
+    expect(counts(s.segment.CAS)).toEqual(fx.expected.segmentCAS);
+    expect(counts(s.segment.DAS)).toEqual(fx.expected.segmentDAS);
+    expect(counts(s.agnosticInStretch)).toEqual(fx.expected.agnosticInStretch);
+    expect(s.familyEvent.f1).toBeCloseTo(0.5, 12);
+  });
+
+  it('leaves Normal events unscored', () => {
+    const s = familyScores([{ reference: [ev(0, 1000)], estimated: [ev(5000, 6000)] }]);
+    expect(counts(s.familyEvent)).toEqual([0, 0, 0]);
+    expect(s.familyEvent.f1).toBe(1);
   });
 });

@@ -12,8 +12,16 @@
 // * Class-aware: micro F1 over all classes, per-class F1 (FP counted for the estimate's class, FN for
 //   the reference's) and their macro mean over the classes that have reference events.
 // * typeAccuracy: among the class-agnostic matches, the fraction with the right type.
+//
+// Metrics that fit SPRSound's partial labels (familyScores; only some breaths are marked, so
+// Normal events are unscored). Families from the label table: CAS, DAS; Wheeze+Crackle is in both.
+// * familyEvent: adventitious events only; a match needs the collars above and a shared family.
+// * segment CAS / DAS: 1-s segments [k, k + 1) s; positive when an event of the family overlaps it
+//   (start < (k + 1) s and end > k s); TP / FP / FN over segments, micro over recordings.
+// * agnosticInStretch: class-agnostic event F1 over the estimates whose midpoint lies in the
+//   recording's annotated stretch [first reference start, last reference end].
 import { challengeScores, confusionMatrix, type ChallengeScores } from './challenge';
-import { ADVENTITIOUS, NORMAL, POOR_QUALITY } from '../core/labels';
+import { ADVENTITIOUS, FAMILIES, NORMAL, POOR_QUALITY, eventFamilies, type Family } from '../core/labels';
 
 export interface ScoredEvent {
   /** ms */
@@ -27,16 +35,25 @@ export const ONSET_COLLAR_MS = 200;
 export const OFFSET_COLLAR_MS = 200;
 export const OFFSET_COLLAR_RATIO = 0.2;
 
-export function eventsMatch(ref: ScoredEvent, est: ScoredEvent, classAware: boolean): boolean {
-  if (classAware && ref.type !== est.type) return false;
+/** Whether two event types may match when class-aware (default: the same type). */
+export type TypeCompatible = (refType: string, estType: string) => boolean;
+const sameType: TypeCompatible = (a, b) => a === b;
+
+export function eventsMatch(ref: ScoredEvent, est: ScoredEvent, classAware: boolean, compatible: TypeCompatible = sameType): boolean {
+  if (classAware && !compatible(ref.type, est.type)) return false;
   if (Math.abs(est.start - ref.start) > ONSET_COLLAR_MS) return false;
   return Math.abs(est.end - ref.end) <= Math.max(OFFSET_COLLAR_MS, OFFSET_COLLAR_RATIO * (ref.end - ref.start));
 }
 
 /** Maximum one-to-one matching; [refIndex, estIndex] pairs sorted by refIndex. */
-export function matchEvents(refs: readonly ScoredEvent[], ests: readonly ScoredEvent[], classAware: boolean): [number, number][] {
+export function matchEvents(
+  refs: readonly ScoredEvent[],
+  ests: readonly ScoredEvent[],
+  classAware: boolean,
+  compatible: TypeCompatible = sameType,
+): [number, number][] {
   const order = refs.map((_, i) => i).sort((a, b) => refs[a].start - refs[b].start || refs[a].end - refs[b].end || a - b);
-  const candidates = refs.map((r) => ests.map((_, j) => j).filter((j) => eventsMatch(r, ests[j], classAware)));
+  const candidates = refs.map((r) => ests.map((_, j) => j).filter((j) => eventsMatch(r, ests[j], classAware, compatible)));
   const owner = new Map<number, number>(); // est -> ref
   const augment = (i: number, seen: Set<number>): boolean => {
     for (const j of candidates[i]) {
@@ -126,6 +143,65 @@ export function eventScores(recordings: readonly RecordingEvents[], classes: rea
     typeAccuracy: tp ? typeRight / tp : 0,
     nRef,
     nEst,
+  };
+}
+
+// ------------------------------------------------------------------ partial-label metrics
+
+export const SEGMENT_MS = 1000;
+
+export interface FamilyScores {
+  familyEvent: PRF;
+  segment: Record<Family, PRF>;
+  agnosticInStretch: PRF;
+}
+
+const sharesFamily: TypeCompatible = (a, b) => eventFamilies(a).some((f) => eventFamilies(b).includes(f));
+
+/** Indices of the 1-s segments an event of `family` overlaps. */
+function familySegments(events: readonly ScoredEvent[], family: Family): Set<number> {
+  const out = new Set<number>();
+  for (const e of events) {
+    if (e.end <= e.start || !eventFamilies(e.type).includes(family)) continue;
+    for (let k = Math.floor(e.start / SEGMENT_MS); k < Math.ceil(e.end / SEGMENT_MS); k++) out.add(k);
+  }
+  return out;
+}
+
+export function familyScores(recordings: readonly RecordingEvents[]): FamilyScores {
+  const ev: [number, number, number] = [0, 0, 0];
+  const seg = { CAS: [0, 0, 0], DAS: [0, 0, 0] } as Record<Family, [number, number, number]>;
+  const stretch: [number, number, number] = [0, 0, 0];
+  for (const { reference: refs, estimated: ests } of recordings) {
+    const rAdv = refs.filter((e) => eventFamilies(e.type).length > 0);
+    const eAdv = ests.filter((e) => eventFamilies(e.type).length > 0);
+    const m = matchEvents(rAdv, eAdv, true, sharesFamily).length;
+    ev[0] += m;
+    ev[1] += eAdv.length - m;
+    ev[2] += rAdv.length - m;
+    for (const f of FAMILIES) {
+      const rs = familySegments(refs, f);
+      const es = familySegments(ests, f);
+      const both = [...es].filter((k) => rs.has(k)).length;
+      seg[f][0] += both;
+      seg[f][1] += es.size - both;
+      seg[f][2] += rs.size - both;
+    }
+    let inside: ScoredEvent[] = [];
+    if (refs.length) {
+      const lo = Math.min(...refs.map((e) => e.start));
+      const hi = Math.max(...refs.map((e) => e.end));
+      inside = ests.filter((e) => lo <= (e.start + e.end) / 2 && (e.start + e.end) / 2 <= hi);
+    }
+    const k = matchEvents(refs, inside, false).length;
+    stretch[0] += k;
+    stretch[1] += inside.length - k;
+    stretch[2] += refs.length - k;
+  }
+  return {
+    familyEvent: prf(...ev),
+    segment: { CAS: prf(...seg.CAS), DAS: prf(...seg.DAS) },
+    agnosticInStretch: prf(...stretch),
   };
 }
 

@@ -35,7 +35,7 @@ import torch
 from . import data, event_metrics
 from .cv import held_out_sets, load_average, mean_sd
 from .detector import POOR_QUALITY, RECORD_CLASSES
-from .detector_eval import PQ_THRESHOLDS, evaluate_events, predict_split
+from .detector_eval import PQ_THRESHOLDS, EventReclassifier, evaluate_events, predict_split
 from .postprocess import DEFAULT_PARAMS, record_verdict
 from .train import git_commit
 from .train_detector import (RecordingSampler, SpecCache, add_recipe_arguments, build_detector, build_optimiser,
@@ -66,7 +66,7 @@ def train_fold(ds, cache, name, held, args, out, meta=None):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     det = build_detector(args)
-    sampler = RecordingSampler(ds, train_b, cache, det.features, rng)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
     opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     start, step = 1, 0
@@ -156,7 +156,19 @@ def load_folds(run_dir):
     return meta, folds
 
 
-def report(ds, run_dir):
+def fold_classifiers(classifier_runs, fold, ds):
+    """The event classifiers trained without ``fold`` (cv.py run folders), as an EventReclassifier."""
+    paths = [os.path.join(d, fold, "model.pt") for d in classifier_runs]
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise FileNotFoundError(f"{fold}: no fold classifier at {', '.join(missing)}")
+    return EventReclassifier(paths, ds)
+
+
+def report(ds, run_dir, classifier_runs=()):
+    """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
+    fold's detected events retyped by the event classifiers trained without that fold (argmax of the
+    members' mean probabilities)."""
     meta, folds = load_folds(run_dir)
     names = sorted(folds)
     per_fold = {}
@@ -168,7 +180,17 @@ def report(ds, run_dir):
         preds = {b: (*frames[b], None, (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
         ev = evaluate_events(ds, preds, SHIPPED_POSTPROCESS)
         row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
-               "agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"]}
+               "agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"],
+               "familyEventF1": ev["families"]["familyEvent"]["f1"],
+               "segmentF1CAS": ev["families"]["segment"]["CAS"]["f1"],
+               "segmentF1DAS": ev["families"]["segment"]["DAS"]["f1"],
+               "agnosticInStretchF1": ev["families"]["agnosticInStretch"]["f1"]}
+        if classifier_runs:
+            typed = evaluate_events(ds, preds, SHIPPED_POSTPROCESS, retype=fold_classifiers(classifier_runs, name, ds))
+            row.update({"appClassAwareF1": typed["classAware"]["f1"],
+                        "appFamilyEventF1": typed["families"]["familyEvent"]["f1"],
+                        "appSegmentF1CAS": typed["families"]["segment"]["CAS"]["f1"],
+                        "appSegmentF1DAS": typed["families"]["segment"]["DAS"]["f1"]})
         if others:
             t_truth = [ds.records[b] for n in others for b in folds[n][0]]
             t_probs = np.concatenate([folds[n][1] for n in others])
@@ -180,8 +202,10 @@ def report(ds, run_dir):
     truth = [ds.records[b] for n in names for b in folds[n][0]]
     probs = np.concatenate([folds[n][1] for n in names])
     t_pq, t_adv, _ = choose_thresholds(truth, probs)
-    keys = ("headTask21", "headTask22", "hierTask21", "hierTask22", "agnosticF1", "classAwareF1")
-    return {"run": meta, "heldOut": names, "perFold": per_fold,
+    keys = ("headTask21", "headTask22", "hierTask21", "hierTask22", "agnosticF1", "classAwareF1",
+            "familyEventF1", "segmentF1CAS", "segmentF1DAS", "agnosticInStretchF1",
+            "appClassAwareF1", "appFamilyEventF1", "appSegmentF1CAS", "appSegmentF1DAS")
+    return {"run": meta, "heldOut": names, "perFold": per_fold, "classifierRuns": list(classifier_runs),
             "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in keys},
             "pooled": {"head": record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"}),
                        "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv))},
@@ -201,7 +225,13 @@ def markdown(rep):
         f"| hierarchical (P(PQ) ≥ {t['poorQualityThreshold']:.2f}, P(adv) ≥ {t['adventitiousThreshold']:.2f}) | "
         f"{fmt('hierTask21')} | {fmt('hierTask22')} | {pooled['hierarchical']['task21']['Score']:.3f} | "
         f"{pooled['hierarchical']['task22']['Score']:.3f} |", "",
-        f"Events (shipped post-processing): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.",
+        f"Events (shipped post-processing): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
+        "| adventitious-family event F1 | CAS 1-s segment F1 | DAS 1-s segment F1 | agnostic F1 in the annotated stretch |",
+        "|---|---|---|---|",
+        f"| {fmt('familyEventF1')} | {fmt('segmentF1CAS')} | {fmt('segmentF1DAS')} | {fmt('agnosticInStretchF1')} |", "",
+        *([f"As the app types them (fold classifiers: {', '.join(rep['classifierRuns'])}): class-aware F1 "
+           f"{fmt('appClassAwareF1')}, family event F1 {fmt('appFamilyEventF1')}, CAS segment F1 "
+           f"{fmt('appSegmentF1CAS')}, DAS segment F1 {fmt('appSegmentF1DAS')}.", ""] if rep.get("classifierRuns") else []),
         "Hierarchical per-fold rows use thresholds chosen on the other folds; pooled rows use the thresholds "
         "chosen on all out-of-fold predictions (the ones to ship)."])
 
@@ -215,11 +245,13 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="comma-separated fold indices to run now")
     ap.add_argument("--out")
     ap.add_argument("--report", help="a finished (or partly finished) run folder")
+    ap.add_argument("--classifiers", nargs="*", default=[],
+                    help="with --report: cv.py run folders whose fold models retype the events (as the app does)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     ds = data.SPRSound(args.data)
     if args.report:
-        rep = report(ds, args.report)
+        rep = report(ds, args.report, args.classifiers)
         with open(os.path.join(args.report, "report.json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))

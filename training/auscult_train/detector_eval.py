@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from . import data, event_metrics
-from .detector import EVENT_CLASSES, POOR_QUALITY, RECORD_CLASSES, ExportDetector, load_detector, predict_recording
+from .detector import EVENT_CLASSES, EVENT_GROUPS, POOR_QUALITY, RECORD_CLASSES, ExportDetector, load_detector, predict_recording
 from .features import EVENT_FEATURES
 from .models import count_params, load_classifier
 from .postprocess import DEFAULT_PARAMS, detect_events, record_verdict
@@ -74,7 +74,8 @@ def evaluate_events(ds, preds, params, bases=None, retype=None):
         if retype:
             evs = retype(b, evs)
         pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
-    return event_metrics.event_scores(pairs, EVENT_CLASSES)
+    return {**event_metrics.event_scores(pairs, EVENT_CLASSES),
+            "families": event_metrics.family_scores(pairs, EVENT_GROUPS)}
 
 
 def evaluate_records(ds, preds, params, bases=None, retype=None):

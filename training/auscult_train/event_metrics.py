@@ -15,6 +15,16 @@ Event-based F1 (as in sed_eval's event-based metrics):
 * class-aware: micro F1 over all classes plus per-class F1 (FP counted for the estimate's class,
   FN for the reference's class) and their macro mean over the classes that have references.
 * typeAccuracy: among the class-agnostic matches, the fraction with the right type.
+
+Metrics that fit SPRSound's partial labels (family_scores; only some breaths are marked, so Normal
+events are unscored). Families: CAS (labels.json group CAS), DAS (group DAS); Wheeze+Crackle is in both.
+* familyEvent: adventitious events only (Normal references and estimates dropped); two events match
+  under the collars above when their families intersect; micro P / R / F1 as above.
+* segment[CAS | DAS]: 1-s segments [k, k + 1) s of each recording; a segment is positive for a family
+  when an event of that family overlaps it (start < (k+1) s and end > k s); TP / FP / FN over
+  segments, micro over recordings (segments after every event are negatives on both sides).
+* agnosticInStretch: class-agnostic event F1 where the estimates are only those whose midpoint lies
+  in the recording's annotated stretch [first reference start, last reference end].
 Recordings labelled Poor Quality have no event annotations (they are unannotated, not eventless)
 and are left out of the event metrics.
 
@@ -34,20 +44,22 @@ OFFSET_COLLAR_MS = 200
 OFFSET_COLLAR_RATIO = 0.2
 
 
-def events_match(ref, est, class_aware):
+def events_match(ref, est, class_aware, compatible=None):
+    """Collar test; class-aware matching also needs compatible types (default: equal)."""
     rs, re_, rt = ref
     es, ee, et = est
-    if class_aware and rt != et:
+    if class_aware and not (compatible(rt, et) if compatible else rt == et):
         return False
     if abs(es - rs) > ONSET_COLLAR_MS:
         return False
     return abs(ee - re_) <= max(OFFSET_COLLAR_MS, OFFSET_COLLAR_RATIO * (re_ - rs))
 
 
-def match_events(refs, ests, class_aware=False):
+def match_events(refs, ests, class_aware=False, compatible=None):
     """Maximum one-to-one matching; returns [(ref index, est index)] sorted by ref index."""
     order = sorted(range(len(refs)), key=lambda i: (refs[i][0], refs[i][1], i))
-    cand = {i: [j for j in range(len(ests)) if events_match(refs[i], ests[j], class_aware)] for i in order}
+    cand = {i: [j for j in range(len(ests)) if events_match(refs[i], ests[j], class_aware, compatible)]
+            for i in order}
     est_owner = {}
 
     def augment(i, seen):
@@ -112,6 +124,58 @@ def event_scores(pairs, classes):
     aware["macroF1"] = float(np.mean([per_class[c]["f1"] for c in with_refs])) if with_refs else 0.0
     return {"agnostic": _prf(tp, fp, fn), "classAware": aware,
             "typeAccuracy": ctp / ctotal if ctotal else 0.0, "nRef": n_ref, "nEst": n_est}
+
+
+FAMILIES = ("CAS", "DAS")
+SEGMENT_MS = 1000
+
+
+def families(event_type, groups):
+    """The adventitious families of an event type: groups maps type -> labels.json group."""
+    g = groups.get(event_type, "normal")
+    return frozenset(f for f in FAMILIES if f in g.split(" & "))
+
+
+def _segments(events, family, groups):
+    """Set of 1-s segment indices that an event of ``family`` overlaps."""
+    out = set()
+    for s, e, t in events:
+        if e > s and family in families(t, groups):
+            out.update(range(int(s // SEGMENT_MS), int(-(-e // SEGMENT_MS))))
+    return out
+
+
+def family_scores(pairs, groups):
+    """pairs as in event_scores; groups: event type -> labels.json group (detector.EVENT_GROUPS).
+
+    Returns {"familyEvent": prf, "segment": {"CAS": prf, "DAS": prf}, "agnosticInStretch": prf}.
+    """
+    ev = [0, 0, 0]
+    seg = {f: [0, 0, 0] for f in FAMILIES}
+    stretch = [0, 0, 0]
+    for refs, ests in pairs:
+        r_adv = [(s, e, families(t, groups)) for s, e, t in refs if families(t, groups)]
+        e_adv = [(s, e, families(t, groups)) for s, e, t in ests if families(t, groups)]
+        m = len(match_events(r_adv, e_adv, True, compatible=lambda a, b: bool(a & b)))
+        ev[0] += m
+        ev[1] += len(e_adv) - m
+        ev[2] += len(r_adv) - m
+        for f in FAMILIES:
+            rs, es = _segments(refs, f, groups), _segments(ests, f, groups)
+            seg[f][0] += len(rs & es)
+            seg[f][1] += len(es - rs)
+            seg[f][2] += len(rs - es)
+        if refs:
+            lo, hi = min(s for s, _, _ in refs), max(e for _, e, _ in refs)
+            inside = [x for x in ests if lo <= (x[0] + x[1]) / 2 <= hi]
+        else:
+            inside = []
+        k = len(match_events(refs, inside, False))
+        stretch[0] += k
+        stretch[1] += len(inside) - k
+        stretch[2] += len(refs) - k
+    return {"familyEvent": _prf(*ev), "segment": {f: _prf(*seg[f]) for f in FAMILIES},
+            "agnosticInStretch": _prf(*stretch)}
 
 
 TASK21 = ["Normal", "Adventitious", "Poor Quality"]

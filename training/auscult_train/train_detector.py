@@ -7,7 +7,9 @@
   random offsets that are multiples of the 256-sample frame hop, so frame targets stay on the grid.
 * Targets (detector.frame_targets): frame activity (centre inside an annotated event), the frame's
   event class, and the record class. Poor Quality recordings have no annotated events, so their
-  frame losses are masked; they train only the record head.
+  frame losses are masked; they train only the record head. With --partial-labels the activity loss
+  also skips the frames that may hold an unmarked breath (detector.annotated_stretch_mask: before the
+  first and after the last annotated event, deep inside gaps > 2 s).
 * Loss: act_weight BCE(activity) + CE(frame class, active frames only, inverse-sqrt-frequency class weights,
   label smoothing 0.05) + 0.5 CE(record class, inverse-sqrt-frequency weights).
 * Augmentation: random gain, white noise (p=0.5, 15-40 dB SNR), SpecAugment frequency masks
@@ -30,7 +32,8 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .detector import POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, frame_targets
+from .detector import (POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, annotated_stretch_mask,
+                       frame_targets)
 from .detector_eval import quick_val, split_bases
 from .features import DETECTOR_FEATURES, FEATURE_TYPE
 from .models import count_params
@@ -75,13 +78,18 @@ class SpecCache:
 class RecordingSampler:
     """Training batches of spectrogram crops + frame / record targets (numpy, single process)."""
 
-    def __init__(self, ds, bases, cache, features, rng, augment=True):
+    def __init__(self, ds, bases, cache, features, rng, augment=True, partial_labels=False):
         self.ds, self.cache, self.features, self.rng, self.augment = ds, cache, features, rng, augment
         self.bases = list(bases)
         self.n_stft = np.array([cache.spec(b).shape[1] for b in self.bases])
         self.rec = np.array([RECORD_INDEX[ds.records[b]] for b in self.bases])
         self.mask = np.array([ds.records[b] != POOR_QUALITY for b in self.bases], dtype=np.float32)
         self.targets = [frame_targets(ds.events[b], t // POOL) for b, t in zip(self.bases, self.n_stft)]
+        # Per-frame weight of the activity loss: the record's (0 for Poor Quality) times, with partial
+        # labels, whether the frame's target is known.
+        self.frame_masks = [m * (annotated_stretch_mask(ds.events[b], t // POOL) if partial_labels
+                                 else np.ones(t // POOL, dtype=np.float32))
+                            for b, m, t in zip(self.bases, self.mask, self.n_stft)]
 
     def class_weights(self, n_classes):
         c = Counter()
@@ -103,7 +111,7 @@ class RecordingSampler:
         return groups
 
     def batch(self, idx):
-        """(normalised features [B, 1, F, Tc], activity [B, Tc/4], class [B, Tc/4], record [B], frame mask [B])."""
+        """(normalised features [B, 1, F, Tc], activity [B, Tc/4], class [B, Tc/4], record [B], frame mask [B, Tc/4])."""
         t_min = int(min(self.n_stft[i] for i in idx))
         crop = t_min
         if self.augment and self.rng.random() < 0.5:
@@ -111,7 +119,7 @@ class RecordingSampler:
         crop = max(POOL * 8, (crop // POOL) * POOL)
         crop = min(crop, (t_min // POOL) * POOL)
         nf = crop // POOL
-        specs, acts, clss = [], [], []
+        specs, acts, clss, masks = [], [], [], []
         for i in idx:
             sp = self.cache.spec(self.bases[i])
             slack = (sp.shape[1] - crop) // POOL
@@ -127,9 +135,10 @@ class RecordingSampler:
             act, cls = self.targets[i]
             acts.append(act[off:off + nf])
             clss.append(cls[off:off + nf])
+            masks.append(self.frame_masks[i][off:off + nf])
         feats = self.features.normalise(torch.from_numpy(np.stack(specs)))
         return (feats, torch.from_numpy(np.stack(acts)), torch.from_numpy(np.stack(clss)),
-                torch.from_numpy(self.rec[idx]), torch.from_numpy(self.mask[idx]))
+                torch.from_numpy(self.rec[idx]), torch.from_numpy(np.stack(masks)))
 
 
 def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, step, steps):
@@ -147,7 +156,7 @@ def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, st
         act, cls, rec = det.heads(det.trunk(feats))
         t = min(act.shape[1], act_t.shape[1])
         act, cls, act_t, cls_t = act[:, :t], cls[:, :, :t], act_t[:, :t], cls_t[:, :t]
-        fmask = mask[:, None].expand_as(act_t)
+        fmask = mask[:, :t]
         l_act = (F.binary_cross_entropy_with_logits(act, act_t, reduction="none") * fmask).sum() / fmask.sum().clamp(min=1)
         valid = cls_t >= 0
         if valid.any():
@@ -194,6 +203,8 @@ def add_recipe_arguments(ap):
     ap.add_argument("--dilations", default="1,2,4,8,16,32")
     ap.add_argument("--record-weight", type=float, default=0.5)
     ap.add_argument("--act-weight", type=float, default=1.0)
+    ap.add_argument("--partial-labels", action="store_true",
+                    help="activity loss only where the target is known (detector.annotated_stretch_mask)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--threads", type=int, default=1, help="1 is ~7x faster than 2 when other jobs share the 2 cores (OpenMP spin)")
@@ -220,7 +231,7 @@ def main(argv=None):
     t0 = time.time()
     cache = SpecCache(ds, train_b + val_b, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
     print(f"spectrogram cache ready in {time.time() - t0:.0f}s", flush=True)
-    sampler = RecordingSampler(ds, train_b, cache, det.features, rng)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
     opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     command = "python3 -m training.auscult_train.train_detector " + " ".join(sys.argv[1:] if argv is None else argv)

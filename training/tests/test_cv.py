@@ -123,14 +123,21 @@ class TinyDetectorRun(unittest.TestCase):
         torch.set_num_threads(2)
         tmp = tempfile.mkdtemp(prefix="auscult-detcv-")
         self.addCleanup(shutil.rmtree, tmp, True)
-        out = os.path.join(tmp, "run")
-        args = ["--epochs", "2", "--max-recordings", "10", "--max-batches", "2", "--folds", "2", "--out", out]
+        out, classifiers = os.path.join(tmp, "run"), os.path.join(tmp, "classifiers")
+        args = ["--epochs", "2", "--max-recordings", "10", "--max-batches", "2", "--folds", "2", "--partial-labels",
+                "--out", out]
         with contextlib.redirect_stdout(io.StringIO()):
             detector_cv.main(args + ["--only", "0"])
             with open(os.path.join(out, "fold0", "records.json")) as f:
                 rec0 = json.load(f)
             detector_cv.main(args)
-            rep = detector_cv.main(["--report", out])
+            cv.main(["--width", "0.0625", "--epochs", "1", "--batch-size", "8", "--max-recordings", "16",
+                     "--max-batches", "1", "--folds", "2", "--threads", "2", "--out", classifiers])
+            rep = detector_cv.main(["--report", out, "--classifiers", classifiers])
+        for key in ("familyEventF1", "segmentF1CAS", "segmentF1DAS", "agnosticInStretchF1", "appFamilyEventF1",
+                    "appSegmentF1CAS", "appSegmentF1DAS"):
+            mean, _ = rep["meanSd"][key]
+            self.assertTrue(0 <= mean <= 1, (key, mean))
         with open(os.path.join(out, "fold0", "records.json")) as f:
             self.assertEqual(json.load(f), rec0, "a finished fold is skipped, not retrained")
         self.assertEqual(rep["heldOut"], ["fold0", "fold1"])

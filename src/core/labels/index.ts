@@ -50,3 +50,13 @@ export const ADVENTITIOUS = 'Adventitious';
 
 /** Event class names in label-table order: the order of every `probs` array the app keeps. */
 export const EVENT_NAMES: readonly string[] = EVENT_CLASSES.map((c) => c.name);
+
+/** The adventitious families: continuous (CAS) and discontinuous (DAS) sounds. */
+export type Family = 'CAS' | 'DAS';
+export const FAMILIES: readonly Family[] = ['CAS', 'DAS'];
+
+/** The families an event class belongs to (Wheeze+Crackle: both; Normal or unknown: none). */
+export function eventFamilies(name: string): Family[] {
+  const group = EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.group ?? 'normal';
+  return FAMILIES.filter((f) => group.split(' & ').includes(f));
+}
