@@ -113,7 +113,7 @@ async function recordingBenches(browser: Browser, url: string): Promise<string> 
   ] as const) {
     // The app's own pipelines: detect + type the events with the default event model(s); heart class + rate.
     const node = await timeRuns(Math.max(5, REPS >> 1), async () => {
-      if (kind === 'respiratory') await lung.run(store, rec.clip, { eventModel: choice, eventTypes: 'classifier' });
+      if (kind === 'respiratory') await lung.run(store, rec.clip, { eventModel: choice });
       else await heart.run(store, rec.clip);
     });
     const wasm = await browserRecordingBench(browser, url, kind, 'wasm', rec.clip);

@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openNodeModelStore } from '../src/inference/nodeModels';
-import { modelCatalog } from '../src/inference/catalog';
 import { openWavSource } from '../src/audio/source';
 import * as lung from '../src/pipelines/lung';
 import * as prepare from '../src/pipelines/prepare';
@@ -30,7 +29,7 @@ async function main(): Promise<void> {
 
   const store = await openNodeModelStore(path.join(REPO_ROOT, 'public', 'models'), 1);
   // What the worker runs: the default event model(s) type the events.
-  const options: lung.LungOptions = { eventModel: modelCatalog(store.manifest).defaultEventChoice, eventTypes: 'classifier' };
+  const options = lung.defaultLungOptions(store.manifest);
   // Warm the models on a short piece so the baseline includes them, as in a running app.
   const blob = await openAsBlob(file);
   const warm = await openWavSource(blob.slice(0, 44 + rate * 2 * 20));

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_CLASSES, RECORD_CLASSES } from '../src/core/labels';
 import { DATA, MODELS_DIR, REPO_ROOT, SPRSOUND_DIR } from '../src/testing/data';
 import { describeWithData } from '../src/testing/withData';
-import { sprsoundOf } from './analyze';
+import { cliAnalysisOptions, sprsoundOf } from './analyze';
+import { openNodeModelStore } from '../src/inference/nodeModels';
+import * as lung from '../src/pipelines/lung';
+import { readWav } from '../src/audio/wav';
 import { recordTaskLabel } from './classify';
 
 const WAVS = ['41251473_2.7_1_p1_2489.wav', '41186340_6.6_0_p2_2106.wav', '40069321_15.3_0_p1_981.wav'];
@@ -96,6 +99,19 @@ describeWithData('cli analyze / classify --task 21|22', NEEDS, () => {
     }
   });
 
+  it("analyze writes exactly what the app's pipeline gives (same options, same models)", async () => {
+    const out = path.join(dir, 'analysis-app');
+    runCli(['analyze', '--wav', dir, '--out', out]);
+    const store = await openNodeModelStore(MODELS_DIR);
+    expect(cliAnalysisOptions(store)).toEqual(lung.defaultLungOptions(store.manifest));
+    for (const w of WAVS) {
+      const bytes = readFileSync(path.join(dir, w));
+      const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      const app = await lung.run(store, { samples: wav.samples, sampleRate: wav.sampleRate }, lung.defaultLungOptions(store.manifest));
+      expect(JSON.parse(readFileSync(path.join(out, w.replace('.wav', '.json')), 'utf8')), w).toEqual(sprsoundOf(app));
+    }
+  });
+
   it('classify --task 22 and --task 21 label every readable recording and agree with each other', () => {
     const out22 = path.join(dir, 'task22.json');
     const out21 = path.join(dir, 'task21.json');
@@ -117,12 +133,8 @@ describeWithData('cli analyze / classify --task 21|22', NEEDS, () => {
 });
 
 describeWithData('analyze on a long recording, read from disk in chunks', NEEDS, () => {
-  it('gives the events and verdict of the in-memory detector, through a symbolic link too', { timeout: 240_000 }, async () => {
+  it("gives the in-memory analysis's events and verdict, through a symbolic link too", { timeout: 240_000 }, async () => {
     const { longWavBytes } = await import('../src/testing/longWav');
-    const { openNodeModelStore } = await import('../src/inference/nodeModels');
-    const { Detector } = await import('../src/inference/detector');
-    const { toSprsound } = await import('../src/analysis/exporters');
-    const { readWav } = await import('../src/audio/wav');
     const { symlinkSync } = await import('node:fs');
     const bytes = longWavBytes(75, 48000);
     const data = mkdtempSync(path.join(tmpdir(), 'auscult-long-'));
@@ -137,10 +149,8 @@ describeWithData('analyze on a long recording, read from disk in chunks', NEEDS,
 
     const store = await openNodeModelStore(MODELS_DIR);
     const whole = readWav(bytes.slice().buffer);
-    // The detector on the decoded audio, in memory: its own events and verdict, as SPRSound JSON.
-    const d = await new Detector(store).analyse({ samples: whole.samples, sampleRate: whole.sampleRate });
-    const events = d.events.map((e, i) => ({ id: `ev-${i + 1}`, start: e.start / 1000, end: e.end / 1000, label: e.type, confidence: e.confidence }));
-    const expected = toSprsound(d.verdict.label, d.verdict.confidence, events);
+    // The same pipeline on the decoded audio, in memory.
+    const expected = sprsoundOf(await lung.run(store, { samples: whole.samples, sampleRate: whole.sampleRate }, lung.defaultLungOptions(store.manifest)));
     expect(written.event_annotation.length).toBeGreaterThan(10);
     expect(written).toEqual(expected);
   });

@@ -1,9 +1,8 @@
-// `analyze`: events + record verdict per recording, by the lung pipeline with the detector's own
-// event types, written as SPRSound JSON by the app's own writer. `forEachAnalysis` is shared with
+// `analyze`: events + record verdict per recording, by the app's lung pipeline with the app's
+// default models, written as SPRSound JSON by the app's own writer. `forEachAnalysis` is shared with
 // `classify --task 21|22` (classify.ts).
 import type { RecordingAnalysis } from '../src/core/types';
 import { toSprsound } from '../src/analysis/exporters';
-import { modelCatalog } from '../src/inference/catalog';
 import { detectorEntry } from '../src/inference/detector';
 import type { ModelStore } from '../src/inference/modelStore';
 import * as lung from '../src/pipelines/lung';
@@ -20,10 +19,10 @@ export function baseNameOf(file: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
-/** The analysis the CLI runs: the detector finds and types the events (as validated) and gives the verdict. */
+/** The analysis the CLI runs: exactly the app's (the same pipeline and default models). */
 export function cliAnalysisOptions(store: ModelStore, detectorId?: string): lung.LungOptions {
   detectorEntry(store.manifest, detectorId); // fail early (usage) when there is no such detector
-  return { eventModel: modelCatalog(store.manifest).defaultEventChoice, detectorId, eventTypes: 'detector' };
+  return lung.defaultLungOptions(store.manifest, detectorId);
 }
 
 /** The SPRSound JSON of one analysis: integer ms, rounded confidences, the verdict's confidence. */

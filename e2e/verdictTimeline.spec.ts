@@ -1,8 +1,12 @@
 // The record verdict and the timeline tell one story: a CAS / DAS verdict points to where it comes
 // from — the events of that family in the table, or, where none is on the timeline, the stretch where
 // the detector's activity lane for that family is highest — and a Normal verdict beside adventitious
-// events says why. Real recordings of ../shared/data: one annotated CAS, one annotated DAS.
-import { expect, test, type Page } from '@playwright/test';
+// events says why; and the app's SPRSound export equals `npm run cli -- analyze` on the same file
+// (one pipeline). Real recordings of ../shared/data: one annotated CAS, one annotated DAS.
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, waitForAnalysisDone, WHEEZE_WAV } from './helpers';
 
 const CRACKLE_WAV = 'original-wav/64561565_6.7_1_p4_592.wav';
@@ -14,6 +18,34 @@ async function tableLabels(page: Page): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).getAttribute('data-label')) ?? '');
   return out;
+}
+
+interface SprsoundJson {
+  record_annotation: string;
+  record_confidence: number;
+  event_annotation: { start: number; end: number; type: string; confidence: number }[];
+}
+
+/** The app's SPRSound export of the open recording and the CLI's analysis of the same file. */
+async function checkSameAsCli(page: Page, wav: string, testInfo: TestInfo): Promise<void> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SPRSound JSON' }).click()]);
+  const appPath = testInfo.outputPath('app.json');
+  await download.saveAs(appPath);
+  const app = JSON.parse(readFileSync(appPath, 'utf8')) as SprsoundJson;
+  const dir = testInfo.outputPath('wav');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(dataPath(wav), join(dir, basename(wav)));
+  const out = testInfo.outputPath('cli');
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', 'analyze', '--wav', dir, '--out', out], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const cli = JSON.parse(readFileSync(join(out, basename(wav).replace(/\.wav$/, '.json')), 'utf8')) as SprsoundJson;
+  expect(app.record_annotation).toBe(cli.record_annotation);
+  expect(Math.abs(app.record_confidence - cli.record_confidence)).toBeLessThanOrEqual(0.002);
+  expect(app.event_annotation.map((e) => [e.start, e.end, e.type])).toEqual(cli.event_annotation.map((e) => [e.start, e.end, e.type]));
+  app.event_annotation.forEach((e, i) => expect(Math.abs(e.confidence - cli.event_annotation[i].confidence)).toBeLessThanOrEqual(0.002));
 }
 
 async function checkAgreement(page: Page, wav: string): Promise<void> {
@@ -56,10 +88,12 @@ async function checkAgreement(page: Page, wav: string): Promise<void> {
   }
 }
 
-test('an annotated CAS recording: the verdict, the activity lane and the event table agree', async ({ page }) => {
+test('an annotated CAS recording: the verdict, the activity lane and the event table agree, and the CLI says the same', async ({ page }, testInfo) => {
   await checkAgreement(page, WHEEZE_WAV);
+  await checkSameAsCli(page, WHEEZE_WAV, testInfo);
 });
 
-test('an annotated DAS recording: the verdict, the activity lane and the event table agree', async ({ page }) => {
+test('an annotated DAS recording: the verdict, the activity lane and the event table agree, and the CLI says the same', async ({ page }, testInfo) => {
   await checkAgreement(page, CRACKLE_WAV);
+  await checkSameAsCli(page, CRACKLE_WAV, testInfo);
 });

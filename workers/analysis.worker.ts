@@ -111,7 +111,7 @@ const api: AnalysisWorkerApi = {
     const models = await modelStore();
     // The app types the events with the event classifiers (the detector's type is one more vote).
     const result = await cancellable('analysis', (signal) =>
-      lung.run(models, input, { ...options, eventTypes: 'classifier' }, { signal, onProgress: fireAndForget(onProgress) }),
+      lung.run(models, input, options, { signal, onProgress: fireAndForget(onProgress) }),
     );
     // Off the critical path: this verdict is already on its way; the next job waits for the choice.
     if (!('file' in audio)) backends.measureAfter(audio, options.eventModel);

@@ -53,7 +53,7 @@ window.benchRecording = async (kind, backend, samples, sampleRate, reps) => {
   const timing = await timeRuns(reps, async () => {
     if (kind === 'respiratory') {
       // The whole analysis the app runs: resample, detect, then type the events with the default event model(s).
-      const r = await lung.run(store, clip, { eventModel: modelCatalog(store.manifest).defaultEventChoice, eventTypes: 'classifier' });
+      const r = await lung.run(store, clip, lung.defaultLungOptions(store.manifest));
       used = r.backend;
       summary = `${r.events.length} events, verdict ${r.verdict?.label}`;
     } else {

@@ -162,7 +162,7 @@ describeWithData('detector golden file', [GOLDEN, DATA.models, DATA.sprsoundOrig
         res.frames.recordProbs.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - r.recordProbs[i]))));
         expect(maxDiff, r.file).toBeLessThan(g.tolerance);
         expect(res.durationMs).toBe(r.durationMs);
-        // The detector types its own events (the lung pipeline's eventTypes decides who types them in the app).
+        // The detector types its own events; in the lung pipeline the event classifiers retype them.
         expect(strip(res.events), r.file).toEqual(r.events.map(({ start, end, type }) => ({ start, end, type })));
         expect(res.verdict.label, r.file).toBe(r.verdict.label);
         res.events.forEach((e, i) => expect(Math.abs(e.confidence - r.events[i].confidence)).toBeLessThan(1e-4));

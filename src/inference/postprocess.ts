@@ -30,7 +30,7 @@ export type Verdict = 'rules' | 'head' | 'hierarchical';
 
 /**
  * The manifest's `postprocess` (chosen on validation). Its `eventTypes`, if present, records what
- * training compared and is not read: who types the events is the lung pipeline's `eventTypes` option.
+ * training compared and is not read: in the lung pipeline the event classifiers type the events.
  */
 export interface PostprocessParams {
   /** Hysteresis: an event needs a frame >= threshold and extends over the frames >= thresholdLow. */

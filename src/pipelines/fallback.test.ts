@@ -22,7 +22,7 @@ describeWithData('WebGPU failures in the lung pipeline', [DATA.models, DATA.sprs
   const bytes = readFileSync(path.join(SPRSOUND_DIR, 'original-wav', '41251473_2.7_1_p1_2489.wav'));
   const wav = readWav(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   const clip = { samples: wav.samples, sampleRate: wav.sampleRate };
-  const options = { eventModel: 'ensemble', eventTypes: 'classifier' } as const;
+  const options = { eventModel: 'ensemble' };
 
   it('falls back to WASM when detection fails on WebGPU, says why, and gives the WASM analysis', async () => {
     const notes: string[] = [];

@@ -1,31 +1,26 @@
-// The lung pipeline: the clinician's analysis of one respiratory recording. The detector finds the
-// events and the record verdict; the events are typed either by the chosen event classifier(s)
-// (each event then carries every class's probability and each model's vote) or by the detector's
-// own frame classes; then (optionally) the annotated reference events are classified for the
-// challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
+// The lung pipeline: the one analysis of a respiratory recording that the app's worker, the CLI
+// (`analyze`, `classify --task 21|22`) and the bench all run. The detector finds the events and the
+// record verdict; the chosen event classifier(s) type the events (each event carries every class's
+// probability and each model's vote, the detector's own type as one more vote; without event models
+// the detector's type stays); then (optionally) the annotated reference events are classified for
+// the challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
 import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, FamilyActivity, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
 import { sourceAt, type AudioSource, isAudioSource } from '../audio/source';
 import { toTableOrder, vote } from '../analysis/classes';
 import { Detector, groupTable, type DetectionResult } from '../inference/detector';
 import { familyActivity } from '../inference/postprocess';
 import { EventClassifier } from '../inference/eventClassifier';
+import { modelCatalog } from '../inference/catalog';
 import { decisionsFor, DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../inference/manifest';
 import type { ModelStore } from '../inference/modelStore';
 import type { StepHooks } from '../core/steps';
 import { EVENT_NAMES as TABLE } from '../core/labels';
 
-/**
- * Who types the detected events:
- * - 'classifier': the chosen event model(s) classify every detected event; the label follows the
- *   choice's decision rule, and the detector's own type stays visible as one more vote (the app);
- * - 'detector': the detector's own frame classes, and no event classifier runs on the detected
- *   events (`cli analyze`, whose SPRSound output is the detector's as validated).
- * The record verdict is the detector's either way.
- */
-export type EventTypes = 'classifier' | 'detector';
+export type LungOptions = AnalyzeOptions;
 
-export interface LungOptions extends AnalyzeOptions {
-  eventTypes: EventTypes;
+/** The analysis a recording gets unless the user chose otherwise: the catalog's default event models. */
+export function defaultLungOptions(manifest: Manifest, detectorId?: string): LungOptions {
+  return { eventModel: modelCatalog(manifest).defaultEventChoice, detectorId };
 }
 
 export interface LungHooks extends StepHooks {
@@ -96,7 +91,7 @@ const PROGRESS = { detect: [0.1, 0.55], classify: [0.55, 0.85], reference: [0.85
  * - `audio`: mono samples in memory at any rate, or a source read chunk by chunk (a long file:
  *   memory stays bounded by the chunk size); resampled once to the models' rate.
  * - `options`: the event model choice ('resnet18', 'vgg16', an ensemble or a model id), the
- *   detector (default the manifest's first), annotated spans to classify too (ms), and `eventTypes`.
+ *   detector (default the manifest's first) and annotated spans to classify too (ms).
  * - `hooks`: `onProgress` (stage, 0..1 over the whole analysis, with a message), the same as
  *   `onStep(thousandths, 1000)`; `signal` cancels between chunks and batches (AnalysisCancelled).
  * Returns events in seconds with label-table probabilities, the record verdict, and the reference
@@ -148,7 +143,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
   let events: AnalysedEvent[] = [];
   if (detection) {
     let classified: ClassifyResult | null = null;
-    if (options.eventTypes === 'classifier' && detection.events.length && members.length) {
+    if (detection.events.length && members.length) {
       const what = `Classifying ${detection.events.length} events`;
       onProgress({ stage: 'classifying', fraction: PROGRESS.classify[0], message: what });
       const spans = detection.events.map((e) => ({ startMs: e.start, endMs: e.end }));
