@@ -22,7 +22,7 @@ describe('parseManifest', () => {
     const detector = modelsForTask(m, DETECTOR_TASK)[0];
     expect(detector.frameHopSamples % detector.feature.hop).toBe(0);
     expect(detector.recordClasses.length).toBeGreaterThan(0);
-    expect(['head', 'rules']).toContain(detector.postprocess.verdict);
+    expect(['head', 'rules', 'hierarchical']).toContain(detector.postprocess.verdict);
     const heart = modelsForTask(m, HEART_TASK)[0];
     expect(heart.feature.sampleRate).toBe(heart.sampleRate);
     expect(heart.input.windowSamples).toBeGreaterThan(0);
