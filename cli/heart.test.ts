@@ -43,7 +43,7 @@ describeWithData('cli heart', [DATA.models, DATA.heartOriginalWav], () => {
       const sum = v.predictions.reduce((s: number, p: { confidence: number }) => s + p.confidence, 0);
       expect(sum).toBeCloseTo(1, 4);
       expect(v.topPrediction).toEqual(v.predictions[v.topPrediction.label]);
-      for (const p of v.predictions) expect(p.confidence).toBeLessThanOrEqual(v.topPrediction.confidence);
+      // The top class is the one most windows give (heartClassifier.recordLabel), not always the highest mean.
       if (v.heartRate.bpm === null) {
         expect(v.heartRate.reason).toMatch(/^not measurable: /);
       } else {

@@ -308,7 +308,10 @@ export interface HeartAnalysis {
   backend: Backend;
   /** Why the heart model ran on WASM, when it did; absent in analyses saved before it was kept. */
   backendReason?: string;
+  /** The record label (the class most windows give) and its mean probability over the windows. */
   top: { className: string; confidence: number };
+  /** Windows giving the record label, out of all; absent in analyses saved before it was kept. */
+  support?: { windows: number; of: number };
   /** Every heart class, in the label table's order. */
   predictions: { className: string; confidence: number }[];
   windows: { start: number; end: number; className: string; confidence: number }[];

@@ -9,7 +9,7 @@ import { circorAudio, circorAudioPath, circorRecordings, referenceBpm, s1Onsets 
 import { DATA } from '../testing/data';
 import { flacStreamInfo } from '../testing/flac';
 import { describeWithData } from '../testing/withData';
-import { estimateHeartRate, MIN_PERIODICITY } from './heartRate';
+import { estimateHeartRate, MIN_PERIODICITY, MIN_PERIODICITY_SINGLE } from './heartRate';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -89,16 +89,20 @@ describe('estimateHeartRate refuses what it cannot measure', () => {
     expect(short).toEqual({ bpm: null, reason: expect.stringMatching(/^not measurable: the recording is 1.5 s long/) });
   });
 
-  it('refuses below MIN_PERIODICITY, and reports the periodicity it measured', () => {
+  it('refuses beats buried in noise, saying why (windows that disagree, or too little periodicity)', () => {
     // Beats buried in noise: at +5 dB the envelope is clearly periodic, at -25 dB it is not.
     const clear = estimateHeartRate(synthetic(75, 4000, 10, 5, 11), 4000);
     expect(clear.bpm, JSON.stringify(clear)).not.toBeNull();
     if (clear.bpm !== null) expect(clear.confidence).toBeGreaterThanOrEqual(MIN_PERIODICITY);
     const buried = estimateHeartRate(synthetic(75, 4000, 10, -25, 11), 4000);
     expect(buried.bpm, JSON.stringify(buried)).toBeNull();
-    if (buried.bpm === null) {
-      const measured = Number(/periodicity (\d+\.\d+)/.exec(buried.reason)?.[1]);
-      expect(measured, buried.reason).toBeLessThan(MIN_PERIODICITY);
+    if (buried.bpm === null) expect(buried.reason).toMatch(/^not measurable: the heart sounds are not periodic enough \((only \d+ of \d+ windows agree|periodicity)/);
+    // A recording of a single window has no others to agree with: it needs MIN_PERIODICITY_SINGLE.
+    const short = estimateHeartRate(synthetic(75, 4000, 3.5, -25, 11), 4000);
+    expect(short.bpm, JSON.stringify(short)).toBeNull();
+    if (short.bpm === null) {
+      const measured = Number(/periodicity (\d+\.\d+)/.exec(short.reason)?.[1]);
+      expect(measured, short.reason).toBeLessThan(MIN_PERIODICITY_SINGLE);
     }
   });
 });

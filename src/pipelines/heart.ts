@@ -18,7 +18,8 @@ export interface HeartOptions {
  *   model's rate, as it was validated; the heart rate is measured at the native rate).
  * - `hooks`: `onStep(done, 2)` after the classifier and after the heart rate; `signal` cancels
  *   between the two (AnalysisCancelled).
- * Returns every heart class's probability (label-table order; the mean over the model's windows), each
+ * Returns the record label (the class most windows give, heartClassifier.recordLabel), every heart
+ * class's probability (label-table order; the mean over the model's windows), each
  * window's class (start/end in seconds), the heart rate in bpm (or why it is not measurable), the
  * model and the backend it ran on.
  */
@@ -34,6 +35,7 @@ export async function run(store: ModelStore, audio: AudioClip, options: HeartOpt
     backend: result.backend,
     ...(store.backendOf(result.modelId)?.reason ? { backendReason: store.backendOf(result.modelId)?.reason } : {}),
     top: { className: result.topPrediction.className, confidence: result.topPrediction.confidence },
+    support: result.support,
     predictions: result.predictions.map((p) => ({ className: p.className, confidence: p.confidence })),
     windows: result.windows.map((w) => ({ start: w.start, end: w.end, className: w.className, confidence: w.confidence })),
     heartRate: hr.bpm === null ? { bpm: null, reason: hr.reason } : { bpm: hr.bpm, confidence: hr.confidence },

@@ -49,6 +49,11 @@ export function HeartPanel({ heart, state }: { heart?: HeartAnalysis; state?: An
         <Typography variant="body2">
           {DESCRIPTIONS[heart.top.className] ?? ''} · confidence {pct(heart.top.confidence)}
         </Typography>
+        {heart.support && (
+          <Typography variant="body2" color="text.secondary" data-testid="heart-support" data-windows={heart.support.windows} data-of={heart.support.of}>
+            {heart.top.className} in {heart.support.windows} of {heart.support.of} window{heart.support.of === 1 ? '' : 's'}
+          </Typography>
+        )}
       </Box>
       <Box sx={{ minWidth: 260 }} data-testid="heart-classes">
         {HEART_CLASSES.map((c) => {
