@@ -222,7 +222,7 @@ test('edit events (resize, relabel, add, delete), re-classify, export JSON + CSV
     const m = manifest.models.find((x) => x.id.startsWith(id))!;
     const row = page.getByTestId('report-models').locator(`tr[data-model-id="${m.id}"]`);
     await expect(row).toContainText(m.sha256.slice(0, 12));
-    if (m.training?.commit) await expect(row).toContainText(m.training.commit);
+    if (m.training?.commit) await expect(row).toContainText(m.training.commit.slice(0, 12));
   }
   await expect(page.locator('header')).toBeHidden();
   await page.screenshot({ path: `${ARTIFACTS}/report-print.png`, fullPage: true });

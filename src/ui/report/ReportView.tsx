@@ -39,6 +39,11 @@ export interface ReportViewProps {
   onReady: () => void;
 }
 
+/** A commit as the report prints it: 12 hex digits (like the sha256 prefixes), and whether the tree was dirty. */
+function shortCommit(commit: string): string {
+  return commit.endsWith('-dirty') ? `${commit.slice(0, 12)} (dirty)` : commit.slice(0, 12);
+}
+
 export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
   const [picture, setPicture] = useState<string>();
   const analysis = recording.analysis;
@@ -168,7 +173,7 @@ export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
                 <td style={td}>{m.task}</td>
                 <td style={td}>{m.architecture ?? ''}</td>
                 <td style={{ ...td, fontFamily: 'monospace' }}>{m.sha256.slice(0, 12)}</td>
-                <td style={{ ...td, fontFamily: 'monospace' }}>{m.commit ?? 'unknown'}</td>
+                <td style={{ ...td, fontFamily: 'monospace' }}>{m.commit ? shortCommit(m.commit) : 'unknown'}</td>
               </tr>
             ))}
           </tbody>
