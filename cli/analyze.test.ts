@@ -12,6 +12,9 @@ import { cliAnalysisOptions, sprsoundOf } from './analyze';
 import { openNodeModelStore } from '../src/inference/nodeModels';
 import * as lung from '../src/pipelines/lung';
 import { readWav } from '../src/audio/wav';
+import { parseSprsoundAnnotation } from '../src/audio/annotations';
+import { toScored } from '../src/analysis/agreement';
+import { eventScores, familyScores } from '../src/metrics/events';
 import { recordTaskLabel } from './classify';
 
 const WAVS = ['41251473_2.7_1_p1_2489.wav', '41186340_6.6_0_p2_2106.wav', '40069321_15.3_0_p1_981.wav'];
@@ -97,6 +100,22 @@ describeWithData('cli analyze / classify --task 21|22', NEEDS, () => {
         prevEnd = e.end;
       }
     }
+  });
+
+  it('score --task events scores the analyze output against the SPRSound annotations (the panel\'s metrics)', () => {
+    const out = path.join(dir, 'analysis-scored');
+    runCli(['analyze', '--wav', dir, '--out', out]);
+    const r = runCli(['score', '--task', 'events', '--truth', path.join(SPRSOUND_DIR, 'json'), '--pred', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const recordings = WAVS.map((w) => w.replace('.wav', '.json'))
+      .map((f) => ({ truth: parseSprsoundAnnotation(readFileSync(path.join(SPRSOUND_DIR, 'json', f), 'utf8')), pred: parseSprsoundAnnotation(readFileSync(path.join(out, f), 'utf8')) }))
+      .filter((x) => x.truth.recordLabel !== 'Poor Quality')
+      .map((x) => ({ reference: x.truth.events.map(toScored), estimated: x.pred.events.map(toScored) }));
+    expect(report.recordings).toBe(recordings.length);
+    expect(report.unmatched).toEqual([]);
+    expect(report.families).toEqual(familyScores(recordings));
+    expect(report.events.agnostic).toEqual(eventScores(recordings, EVENT_CLASSES.map((c) => c.name)).agnostic);
   });
 
   it("analyze writes exactly what the app's pipeline gives (same options, same models)", async () => {

@@ -9,7 +9,7 @@ import { classifyEventFiles, classifyRecordFiles, type EventTask, type RecordTas
 import { heartFiles } from './heart';
 import { openNodeModelStore } from '../src/inference/nodeModels';
 import { writeJson } from './output';
-import { scoreEventPredictions } from './score';
+import { scoreEventFolders, scoreEventPredictions } from './score';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_MODELS = path.join(REPO_ROOT, 'public', 'models');
@@ -25,6 +25,9 @@ const USAGE = `Usage:
       "event_annotation": [{"start", "end", "type", "confidence"}]} (integer ms)
   auscult score --task 11|12 --truth <labels.json> --pred <out.json>
       challenge scores (SE, SP, AS, HS, Score), per-class recall and confusion matrix of a classify output
+  auscult score --task events --truth <dir of SPRSound .json> --pred <dir written by analyze>
+      event F1 (any class, same class) and the partial-label metrics: adventitious-family event F1,
+      CAS / DAS 1-s segment F1, F1 inside each recording's annotated stretch (Poor Quality left out)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,7 +39,12 @@ async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(rest);
   if (command === 'score') {
     const task = required(flags, 'task');
-    if (task !== '11' && task !== '12') throw new UsageError(`--task must be 11 or 12, got "${task}".`);
+    if (task === 'events') {
+      const report = await scoreEventFolders(required(flags, 'truth'), required(flags, 'pred'));
+      process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+      return 0;
+    }
+    if (task !== '11' && task !== '12') throw new UsageError(`--task must be 11, 12 or events, got "${task}".`);
     const report = await scoreEventPredictions(task, required(flags, 'truth'), required(flags, 'pred'));
     process.stdout.write(JSON.stringify(report, null, 1) + '\n');
     return 0;

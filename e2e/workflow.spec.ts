@@ -352,8 +352,16 @@ test('many WAV + JSON pairs are analysed in turn and scored in the Dataset metri
   // The event F1: src/metrics/events.ts on the annotations and the events the app shows for each
   // recording (rows carry start / end in s to the ms, as the metrics round them).
   const shownF1 = { agnostic: await eventF1.getAttribute('data-f1'), classAware: await eventF1.getAttribute('data-class-f1') };
+  const familyF1 = panel.getByTestId('family-f1');
+  const shownFamilies = {
+    family: await familyF1.getAttribute('data-family-f1'),
+    cas: await familyF1.getAttribute('data-cas-f1'),
+    das: await familyF1.getAttribute('data-das-f1'),
+    stretch: await familyF1.getAttribute('data-stretch-f1'),
+  };
   await page.getByRole('tab', { name: 'Recording', exact: true }).click();
   const perRecording: RecordingEvents[] = [];
+  const annotated: RecordingEvents[] = []; // the partial-label metrics leave Poor Quality out
   for (const w of set) {
     const item = page.getByTestId('recording-item').filter({ hasText: w.replace('original-wav/', '') });
     await item.click();
@@ -366,17 +374,25 @@ test('many WAV + JSON pairs are analysed in turn and scored in the Dataset metri
         type: e.getAttribute('data-label') ?? '',
       })),
     );
-    const annotation = JSON.parse(readFileSync(dataPath(jsonOf(w)), 'utf8')) as { event_annotation: { start: string; end: string; type: string }[] };
+    const annotation = JSON.parse(readFileSync(dataPath(jsonOf(w)), 'utf8')) as { record_annotation: string; event_annotation: { start: string; end: string; type: string }[] };
     const reference = annotation.event_annotation.map((e) => ({ start: Number(e.start), end: Number(e.end), type: e.type }));
     perRecording.push({ reference, estimated });
+    if (annotation.record_annotation !== 'Poor Quality') annotated.push({ reference, estimated });
   }
-  const { eventScores } = await srcModule<typeof import('../src/metrics/events')>('../src/metrics/events.ts');
+  const { eventScores, familyScores } = await srcModule<typeof import('../src/metrics/events')>('../src/metrics/events.ts');
   const { EVENT_CLASSES } = await srcModule<typeof import('../src/core/labels')>('../src/core/labels/index.ts');
   const expectedEvents = eventScores(perRecording, EVENT_CLASSES.map((c) => c.name));
   expect(perRecording.reduce((n, r) => n + r.estimated.length, 0), 'events shown').toBeGreaterThan(0);
   expect(shownF1, JSON.stringify(expectedEvents.agnostic)).toEqual({
     agnostic: expectedEvents.agnostic.f1.toFixed(4),
     classAware: expectedEvents.classAware.f1.toFixed(4),
+  });
+  const expectedFamilies = familyScores(annotated);
+  expect(shownFamilies).toEqual({
+    family: expectedFamilies.familyEvent.f1.toFixed(4),
+    cas: expectedFamilies.segment.CAS.f1.toFixed(4),
+    das: expectedFamilies.segment.DAS.f1.toFixed(4),
+    stretch: expectedFamilies.agnosticInStretch.f1.toFixed(4),
   });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${ARTIFACTS}/dataset-metrics.png`, fullPage: true });

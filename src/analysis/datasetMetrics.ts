@@ -1,10 +1,12 @@
 // The SPRSound challenge metrics for the open, annotated recordings ("Dataset metrics" panel):
 // Tasks 1-1 / 1-2 on the annotated events as the event models classify them, Tasks 2-1 / 2-2 on the
-// record verdicts, and the event F1 of the detected events against the annotation.
+// record verdicts, the event F1 of the detected events against the annotation, and the metrics that
+// fit SPRSound's partial labels (metrics/events.ts familyScores; Poor Quality recordings, which have
+// no event annotation, are left out of them as in training/auscult_train/detector_eval.py).
 import type { RecordingAnalysis, TimedEvent } from '../core/types';
-import { ADVENTITIOUS, EVENT_CLASSES, NORMAL, RECORD_CLASSES } from '../core/labels';
+import { ADVENTITIOUS, EVENT_CLASSES, NORMAL, POOR_QUALITY, RECORD_CLASSES } from '../core/labels';
 import { challengeScores, confusionMatrix, perClassRecall, type ChallengeScores } from '../metrics/challenge';
-import { eventScores, recordTaskScores, TASK21_LABELS, type EventScores } from '../metrics/events';
+import { eventScores, familyScores, recordTaskScores, TASK21_LABELS, type EventScores, type FamilyScores, type RecordingEvents } from '../metrics/events';
 import { decideNormal } from '../inference/decision';
 import { toScored } from './agreement';
 
@@ -34,6 +36,8 @@ export interface DatasetMetrics {
   task21: TaskResult | null;
   task22: TaskResult | null;
   events: EventScores | null;
+  /** Adventitious-family event F1, CAS / DAS 1-s segment F1, agnostic F1 in the annotated stretch. */
+  families: FamilyScores | null;
   /** Of the edited recordings, the event F1 uses the model's own events, not the edits. */
   editedRecordings: number;
 }
@@ -57,7 +61,8 @@ export function datasetMetrics(items: readonly AnnotatedItem[]): DatasetMetrics 
   const ev11: string[] = [];
   const recTruth: string[] = [];
   const recPred: string[] = [];
-  const detections: { reference: ReturnType<typeof toScored>[]; estimated: ReturnType<typeof toScored>[] }[] = [];
+  const detections: RecordingEvents[] = [];
+  const annotatedDetections: RecordingEvents[] = [];
   const models = new Set<string>();
   let edited = 0;
   for (const it of items) {
@@ -79,7 +84,9 @@ export function datasetMetrics(items: readonly AnnotatedItem[]): DatasetMetrics 
     }
     if (it.analysis.detectorId) {
       // The model's output is scored, so editing a recording never flatters the metrics.
-      detections.push({ reference: it.reference.events.map(toScored), estimated: it.analysis.events.map(toScored) });
+      const scored = { reference: it.reference.events.map(toScored), estimated: it.analysis.events.map(toScored) };
+      detections.push(scored);
+      if (truth !== POOR_QUALITY) annotatedDetections.push(scored);
       if (it.edited) edited++;
     }
   }
@@ -95,6 +102,7 @@ export function datasetMetrics(items: readonly AnnotatedItem[]): DatasetMetrics 
     task21: rec ? { scores: rec.task21, labels: TASK21_LABELS, confusion: rec.task21.confusion, recall: perClassRecall(TASK21_LABELS, t21Truth, t21Pred) } : null,
     task22: rec ? { scores: rec.task22, labels: RECORD_NAMES, confusion: rec.task22.confusion, recall: perClassRecall(RECORD_NAMES, recTruth, recPred) } : null,
     events: detections.length ? eventScores(detections, EVENT_NAMES) : null,
+    families: annotatedDetections.length ? familyScores(annotatedDetections) : null,
     editedRecordings: edited,
   };
 }

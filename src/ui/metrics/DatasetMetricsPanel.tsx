@@ -146,6 +146,20 @@ export const DatasetMetricsPanel = memo(function DatasetMetricsPanel({ recording
                   {m.events.agnostic.fp} extra, {m.events.agnostic.fn} missed) · Same class: F1 <b>{f3(m.events.classAware.f1)}</b>, macro F1{' '}
                   {f3(m.events.classAware.macroF1)} · class right on {Math.round(m.events.typeAccuracy * 100)}% of the found events.
                 </Typography>
+                {m.families && (
+                  <Typography
+                    variant="body2"
+                    data-testid="family-f1"
+                    data-family-f1={m.families.familyEvent.f1.toFixed(4)}
+                    data-cas-f1={m.families.segment.CAS.f1.toFixed(4)}
+                    data-das-f1={m.families.segment.DAS.f1.toFixed(4)}
+                    data-stretch-f1={m.families.agnosticInStretch.f1.toFixed(4)}
+                  >
+                    Adventitious sounds (Normal events unscored: SPRSound marks only some breaths): family event F1 <b>{f3(m.families.familyEvent.f1)}</b> ·
+                    CAS 1-s segments F1 <b>{f3(m.families.segment.CAS.f1)}</b> · DAS 1-s segments F1 <b>{f3(m.families.segment.DAS.f1)}</b> · any event inside
+                    the annotated stretch F1 <b>{f3(m.families.agnosticInStretch.f1)}</b>.
+                  </Typography>
+                )}
                 {m.editedRecordings > 0 && (
                   <Typography variant="caption" color="text.secondary">
                     {m.editedRecordings} recording{m.editedRecordings === 1 ? ' was' : 's were'} edited; detection is scored on the model's own events.
