@@ -4,7 +4,8 @@
 // measured, how many were refused as not measurable, and the share within 5 / 10 bpm.
 //     npx tsx bench/heartRate.ts [--list]
 import { estimateHeartRate } from '../src/dsp/heartRate';
-import { circorAudio, circorRecordings, median, referenceBpm } from '../src/testing/circor';
+import { median } from '../src/core/math';
+import { circorAudio, circorRecordings, referenceBpm } from '../src/testing/circor';
 import { DATA, requireData } from '../src/testing/data';
 
 requireData(DATA.circor);

@@ -30,6 +30,7 @@
 // Known limits: irregular rhythms give the dominant beat-to-beat interval, not the mean rate;
 // very noisy recordings can lock onto the S1→S2 gap (a rate near 2×); see training/cards/heart.md.
 
+import { median } from '../core/math';
 import { resample } from './resample';
 
 export const HR_RATE = 2000;
@@ -253,12 +254,6 @@ function stretchRate(x: Float64Array, minPeriodicity: number): HeartRateResult {
   return { bpm: Math.round(600 / periodS) / 10, confidence: Math.round(confidence * 100) / 100 };
 }
 
-function medianOf(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 export function estimateHeartRate(samples: Float32Array, sampleRate: number): HeartRateResult {
   const duration = samples.length / sampleRate;
   if (!(duration >= MIN_DURATION_S)) {
@@ -278,7 +273,7 @@ export function estimateHeartRate(samples: Float32Array, sampleRate: number): He
     if (r.bpm !== null) measured.push(r);
   }
   if (!measured.length) return stretchRate(x, MIN_PERIODICITY_SINGLE);
-  const bpm = medianOf(measured.map((m) => m.bpm));
+  const bpm = median(measured.map((m) => m.bpm));
   const agreeing = measured.filter((m) => Math.abs(m.bpm / bpm - 1) <= 0.1).length;
   if (agreeing < MIN_AGREEMENT * windows) {
     return {
@@ -286,7 +281,7 @@ export function estimateHeartRate(samples: Float32Array, sampleRate: number): He
       reason: `not measurable: the heart sounds are not periodic enough (only ${agreeing} of ${windows} windows agree on a rate)`,
     };
   }
-  const confidence = medianOf(measured.map((m) => m.confidence));
+  const confidence = median(measured.map((m) => m.confidence));
   if (confidence < MIN_PERIODICITY_RECORD) {
     return {
       bpm: null,

@@ -5,6 +5,7 @@
 // ones (one long "interval") does not move it.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { median } from '../core/math';
 import { DATA } from './data';
 import { readFlacFile, type FlacAudio } from './flac';
 
@@ -27,12 +28,6 @@ export function s1Onsets(recording: string): number[] {
     if (state === 1) onsets.push(start);
   }
   return onsets.sort((a, b) => a - b);
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** 60 / median S1-to-S1 interval; null with fewer than 3 annotated S1 (2 intervals). */

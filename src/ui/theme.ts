@@ -37,12 +37,16 @@ export const COLORS = {
   disagree: '#d55e00',
 } as const;
 
+/** `#rrggbb` as 0–255 channels; null for anything else. */
+export function hexToRgb(hex: string): [number, number, number] | null {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : null;
+}
+
 /** `#rrggbb` with an opacity, as CSS rgba(); anything else is returned as it is. */
 export function withAlpha(hex: string, alpha: number): string {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) return hex;
-  const [r, g, b] = m.slice(1).map((x) => parseInt(x, 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  const rgb = hexToRgb(hex);
+  return rgb ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : hex;
 }
 
 // High contrast and generous type: the app is read at arm's length next to a patient.

@@ -4,18 +4,17 @@
 // shows where a CAS / DAS verdict comes from even when no event of that family is on the timeline.
 import BasePlugin, { type BasePluginEvents } from 'wavesurfer.js/dist/base-plugin.js';
 import type { FamilyActivity } from '../../core/types';
-import { recordColor } from '../../core/labels';
-import { COLORS } from '../theme';
+import { FAMILIES, recordColor } from '../../core/labels';
+import { hexToRgb } from '../theme';
+import { laneElement } from './lane';
 
 export const ACTIVITY_ROW_HEIGHT = 8;
 /** The lane's whole height: two rows, 2 px of padding, the 1 px top border. */
 export const ACTIVITY_LANE_PX = 2 * ACTIVITY_ROW_HEIGHT + 3;
-const FAMILIES = ['CAS', 'DAS'] as const;
 
 /** RGBA pixels (one per bin) for one family's row: the family colour, alpha = activity. */
 export function rowPixels(values: readonly number[], hex: string): Uint8ClampedArray<ArrayBuffer> {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  const [r, g, b] = m ? m.slice(1).map((x) => parseInt(x, 16)) : [0, 0, 0];
+  const [r, g, b] = hexToRgb(hex) ?? [0, 0, 0];
   const px = new Uint8ClampedArray(values.length * 4);
   values.forEach((v, i) => {
     px.set([r, g, b, Math.round(Math.max(0, Math.min(1, v)) * 255)], i * 4);
@@ -39,17 +38,8 @@ export class ActivityLanePlugin extends BasePlugin<BasePluginEvents, ActivityLan
 
   constructor(options: ActivityLaneOptions) {
     super(options);
-    this.lane = document.createElement('div');
-    this.lane.setAttribute('part', 'activity-lane');
+    this.lane = laneElement('activity-lane', 2 * options.rowHeight + 2);
     this.lane.setAttribute('data-testid', 'activity-lane');
-    Object.assign(this.lane.style, {
-      position: 'relative',
-      height: `${2 * options.rowHeight + 2}px`,
-      background: COLORS.lane,
-      borderTop: `1px solid ${COLORS.border}`,
-      overflow: 'hidden',
-      display: 'none',
-    } satisfies Partial<CSSStyleDeclaration>);
   }
 
   protected onInit(): void {

@@ -6,8 +6,9 @@ import BasePlugin, { type BasePluginEvents } from 'wavesurfer.js/dist/base-plugi
 import type { TimedEvent } from '../../core/types';
 import { eventColor } from '../../core/labels';
 import { AGREEMENT_TEXT, type Agreement, type AgreementKind } from '../../analysis/agreement';
-import { COLORS, withAlpha } from '../theme';
+import { withAlpha } from '../theme';
 import { clipLabels, labelElement } from './eventLabel';
+import { laneElement } from './lane';
 
 export interface LaneItem {
   /** 'ref-1', 'ref-2', … in the annotation's order. */
@@ -72,17 +73,7 @@ export class ReferenceLanePlugin extends BasePlugin<ReferenceLaneEvents, Referen
 
   constructor(options: ReferenceLaneOptions) {
     super(options);
-    this.lane = document.createElement('div');
-    this.lane.setAttribute('part', 'reference-lane');
-    Object.assign(this.lane.style, {
-      position: 'relative',
-      height: `${options.height}px`,
-      background: COLORS.lane,
-      borderTop: `1px solid ${COLORS.border}`,
-      // A label running past the last band must not widen the scrolling area (the ruler reads it).
-      overflow: 'hidden',
-      display: 'none',
-    } satisfies Partial<CSSStyleDeclaration>);
+    this.lane = laneElement('reference-lane', options.height);
   }
 
   protected onInit(): void {
