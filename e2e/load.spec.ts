@@ -77,9 +77,9 @@ test('annotations dropped with their recording are drawn as coloured events; cli
 
   const wheeze = page.locator('[data-testid="timeline"] [data-label="Wheeze"]').first();
   await wheeze.click();
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
   await page.keyboard.press('Space');
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
   await page.screenshot({ path: `${ARTIFACTS}/events.png`, fullPage: true });
 
   // Zoom: keyboard, back to fit, then Ctrl + wheel over the timeline.

@@ -75,7 +75,7 @@ test('drop WAV + JSON: the analysis runs, regions and table agree, keyboard step
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('event-row').nth(0)).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
   await expect(page.locator('[data-testid="timeline"] [data-lane="prediction"][data-selected]')).toHaveAttribute('data-start', rows[0][0].toFixed(3));
   if (rows.length > 1) {
     await page.keyboard.press('ArrowDown');
