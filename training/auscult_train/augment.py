@@ -15,8 +15,15 @@ training clips are passed through a random "device and room" before the features
   faster or slower breath with its pitch moved by the same few percent.
 
 Every function takes and returns float32 clips [B, N] and draws only from the given generator.
+The device ranges are a ``DeviceRanges``: LUNG (the defaults, 8 kHz event clips) or HEART (4 kHz heart
+windows: resonances and corners where heart sounds and murmurs lie, and low-pass corners down to
+400 Hz, as in stethoscopes recorded at 2 kHz or with a strong bell filter).
 """
+from dataclasses import dataclass
+
 import numpy as np
+
+from .heart_data import ANALYSIS_RATE as HEART_RATE
 
 SAMPLE_RATE = 8000
 TILT_DB_PER_OCTAVE = 4.0
@@ -33,29 +40,52 @@ STRETCH_P = 0.5
 STRETCH = (0.92, 1.08)
 
 
-def device_gain(freqs, rng):
+@dataclass(frozen=True)
+class DeviceRanges:
+    """Where a random device response is drawn from (see ``device_gain``)."""
+    sample_rate: int
+    tilt_db_per_octave: float
+    tilt_pivot_hz: float
+    peak_db: float
+    peak_hz: tuple
+    peak_octaves: tuple
+    band_limit_p: float
+    highpass_hz: tuple
+    lowpass_hz: tuple
+
+
+LUNG = DeviceRanges(SAMPLE_RATE, TILT_DB_PER_OCTAVE, TILT_PIVOT_HZ, PEAK_DB, PEAK_HZ, PEAK_OCTAVES,
+                    BAND_LIMIT_P, HIGHPASS_HZ, LOWPASS_HZ)
+HEART = DeviceRanges(HEART_RATE, tilt_db_per_octave=4.0, tilt_pivot_hz=150.0, peak_db=8.0, peak_hz=(40.0, 800.0),
+                     peak_octaves=(0.5, 2.0), band_limit_p=0.5, highpass_hz=(20.0, 120.0),
+                     lowpass_hz=(400.0, 1000.0))
+
+
+def device_gain(freqs, rng, ranges=LUNG):
     """A random device's magnitude response |H(f)| at ``freqs`` (Hz) [F]."""
+    r = ranges
     f = np.maximum(freqs, 1.0)
-    octaves = np.log2(f / TILT_PIVOT_HZ)
-    db = rng.uniform(-TILT_DB_PER_OCTAVE, TILT_DB_PER_OCTAVE) * octaves
-    centre = np.exp(rng.uniform(np.log(PEAK_HZ[0]), np.log(PEAK_HZ[1])))
-    width = rng.uniform(*PEAK_OCTAVES)
-    db += rng.uniform(-PEAK_DB, PEAK_DB) * np.exp(-0.5 * (np.log2(f / centre) / (width / 2)) ** 2)
+    octaves = np.log2(f / r.tilt_pivot_hz)
+    db = rng.uniform(-r.tilt_db_per_octave, r.tilt_db_per_octave) * octaves
+    centre = np.exp(rng.uniform(np.log(r.peak_hz[0]), np.log(r.peak_hz[1])))
+    width = rng.uniform(*r.peak_octaves)
+    db += rng.uniform(-r.peak_db, r.peak_db) * np.exp(-0.5 * (np.log2(f / centre) / (width / 2)) ** 2)
     gain = 10 ** (db / 20)
-    if rng.random() < BAND_LIMIT_P:
-        hp = rng.uniform(*HIGHPASS_HZ)
-        lp = rng.uniform(*LOWPASS_HZ)
+    if rng.random() < r.band_limit_p:
+        hp = rng.uniform(*r.highpass_hz)
+        lp = rng.uniform(*r.lowpass_hz)
         gain = gain * (f / hp) ** 2 / np.sqrt(1 + (f / hp) ** 4)
         gain = gain / np.sqrt(1 + (f / lp) ** 4)
     return gain
 
 
-def apply_device(x, rng):
-    """Each clip of x [B, N] through its own random device response (zero-phase, via the FFT)."""
+def apply_device(x, rng, ranges=LUNG):
+    """Each clip of x [B, N] at ``ranges.sample_rate`` through its own random device response
+    (zero-phase, via the FFT)."""
     n = x.shape[1]
     spec = np.fft.rfft(x, axis=1)
-    freqs = np.fft.rfftfreq(n, 1.0 / SAMPLE_RATE)
-    gains = np.stack([device_gain(freqs, rng) for _ in range(len(x))])
+    freqs = np.fft.rfftfreq(n, 1.0 / ranges.sample_rate)
+    gains = np.stack([device_gain(freqs, rng, ranges) for _ in range(len(x))])
     return np.fft.irfft(spec * gains, n=n, axis=1).astype(np.float32)
 
 

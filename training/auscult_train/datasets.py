@@ -55,3 +55,7 @@ SPRSOUND_ORIGINAL_WAV = Dataset("SPRSound original WAV files (original-wav/)", S
                                 os.path.join("sprsound-2022-train", "original-wav"))
 HEART_SOUNDS = Dataset("PASCAL heart sounds (heartbeat-sounds/, FLAC)", PASCAL_SOURCE, "heartbeat-sounds", "normal")
 HEART_ORIGINAL_WAV = Dataset("PASCAL heart-sound original WAV files", PASCAL_SOURCE, "heartbeat-sounds-original-wav")
+CIRCOR_SOURCE = ("CirCor DigiScope 2022, Oliveira J. et al., IEEE JBHI 26(6):2524-2535, 2022, "
+                 "doi:10.1109/JBHI.2021.3137048")
+CIRCOR = Dataset("CirCor DigiScope 2022 (circor-2022/: audio/*.flac, patients/*.txt)", CIRCOR_SOURCE,
+                 "circor-2022", "patients")

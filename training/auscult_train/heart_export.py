@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from . import heart_data as hd
-from .datasets import HEART_ORIGINAL_WAV
+from .datasets import CIRCOR, HEART_ORIGINAL_WAV
 from .features import HEART_FEATURES
 from .models import ExportModel, count_params, describe_architecture, load_classifier
 from .onnx_export import (CLASSIFIER_TOLERANCES, MODELS_DIR, PROBS_TOLERANCE, bench_node, export_classifier,
@@ -42,6 +42,9 @@ GOLDEN = os.path.join(REPO, "test-fixtures", "golden", "heart-model.json")
 TSX = [os.path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs")]
 TS_RESAMPLE = os.path.join(REPO, "training", "heart_ts_resample.ts")
 TIMING_SECONDS = 10   # the CPU time is quoted for one recording of this length
+# 2 kHz recordings in the golden file (a murmur heard where it is audible, and a murmur-absent patient):
+# the app's path for PhysioNet-rate input (readWav at 2 kHz -> resample.ts to 4 kHz -> windows -> ONNX).
+CIRCOR_GOLDEN = ("49712_MV", "13918_TV", "14998_TV")
 
 
 def ts_resampled(wav_path, rate=hd.ANALYSIS_RATE):
@@ -84,16 +87,47 @@ def metrics_entry(rep):
             "extrastolePredicted": rep.get("extrastolePredicted")}
 
 
+def cv_metrics_entry(rep):
+    """The manifest's metrics from a heart_cv.py report: pooled out-of-fold, and per-fold mean ± sd."""
+    pas, cc = rep["pooled"]["pascal"], rep["pooled"]["circor"]
+    conf = pas["confusion"]["rowsTrue_colsPred"]
+    return {"split": "cv-out-of-fold", "folds": len(rep["heldOut"]),
+            "balancedAccuracy": pas["balancedAccuracy"], "accuracy": pas["accuracy"],
+            "perClassRecall": pas["recall"], "perClassN": {k: int(sum(row)) for k, row in zip(hd.CLASSES, conf)},
+            "confusion": pas["confusion"],
+            "perSource": {s: {"balancedAccuracyOverClassesPresent": v["balancedAccuracy"], "recall": v["recall"],
+                              "n": v["n"]} for s, v in pas["perSource"].items()},
+            "extrastolePredicted": pas.get("extrastolePredicted"),
+            "circor": {k: cc[k] for k in ("recordingAuc", "patientAucMostAudible", "patientAucMax", "abnormalAuc",
+                                          "murmurRecall", "normalRecall", "n")},
+            "meanSdOverFolds": {k: [round(m, 4), round(sd, 4)] for k, (m, sd) in rep["meanSd"].items()}}
+
+
+def training_entry(ckpt):
+    """What the manifest says about how the checkpoint was made (heart_train: split + best epoch; heart_cv: fixed epochs)."""
+    out = {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"], "epochs": ckpt["epoch"]}
+    if "val" in ckpt:
+        out.update({"splitSeed": hd.load_split()["seed"], "bestEpoch": ckpt["epoch"],
+                    "val": {k: ckpt["val"][k] for k in ("balancedAccuracy", "accuracy", "recall", "logLoss", "n")}})
+    else:
+        out["protocol"] = ckpt.get("protocol")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--id", default="heart-resnet18")
     ap.add_argument("--eval", help="heart_evaluate.py JSON on the test split")
+    ap.add_argument("--cv", help="heart_cv.py --report --json of the recipe (a model trained on all the data)")
     ap.add_argument("--out-dir", default=MODELS_DIR)
     ap.add_argument("--golden", default=GOLDEN)
     ap.add_argument("--data", default=hd.DEFAULT_DATA)
     ap.add_argument("--originals", default=hd.ORIGINAL_WAV)
     ap.add_argument("--verify-records", type=int, default=12, help="val recordings checked besides the WAVs")
+    ap.add_argument("--circor", default=CIRCOR.path)
+    ap.add_argument("--circor-golden", default=",".join(CIRCOR_GOLDEN),
+                    help="CirCor recordings (2 kHz) whose probabilities go into the golden file too ('' for none)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -129,10 +163,25 @@ def main(argv=None):
                        "probsTrainingResampler": [float(v) for v in probs_scipy],
                        "maxAbsDiffAppVsTrainingResampler": float(np.abs(probs - probs_scipy).max())})
 
-    evals = None
-    if args.eval:
-        with open(args.eval) as f:
-            evals = json.load(f)
+    circor_golden = []
+    names = [n for n in args.circor_golden.split(",") if n]
+    if names:
+        import soundfile as sf
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in names:
+                x, sr = sf.read(os.path.join(CIRCOR.require(args.circor), "audio", name + ".flac"), dtype="int16")
+                wav = os.path.join(tmp, name + ".wav")
+                sf.write(wav, x, sr, subtype="PCM_16")
+                rec = ts_resampled(wav)
+                probs, n_win, feats = record_probs(model, rec)
+                circor_golden.append({"recording": name, "nativeRate": int(sr), "samplesAtModelRate": int(len(rec)),
+                                      "windows": n_win, "probs": [float(v) for v in probs],
+                                      "firstWindowFeatureChecksum": feature_checksum(feats[0])})
+
+    metrics = None
+    if args.eval or args.cv:
+        with open(args.eval or args.cv) as f:
+            metrics = metrics_entry(json.load(f)) if args.eval else cv_metrics_entry(json.load(f))
     ms_torch, n_win = cpu_timing(model)
     ms_ort = round(bench_node(onnx_path, [n_win, hd.WINDOW], output="probs"), 1)
     cfg = ckpt["config"]
@@ -147,16 +196,14 @@ def main(argv=None):
                   "longer": "mean-of-windows"},
         "outputs": {"probs": "probs", "features": "features"},
         "classes": list(hd.CLASSES),
-        "metrics": metrics_entry(evals),
+        "metrics": metrics,
         "params": count_params(clf),
         "sizeBytes": os.path.getsize(onnx_path),
         "sha256": sha256(onnx_path),
         "precision": "fp32",
         "onnxVsPytorchMaxAbsDiff": diff["probs"],
         "cpuMsPer10sRecording": {"windows": n_win, "pytorch2Threads": ms_torch, "onnxruntimeWebWasm1Thread": ms_ort},
-        "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
-                     "splitSeed": hd.load_split()["seed"], "bestEpoch": ckpt["epoch"],
-                     "val": {k: ckpt["val"][k] for k in ("balancedAccuracy", "accuracy", "recall", "logLoss", "n")}},
+        "training": training_entry(ckpt),
     }
     manifest_path, manifest, _ = update_manifest(args.out_dir, [entry])
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
@@ -168,7 +215,8 @@ def main(argv=None):
                                "pipeline), for information. Feature checksum: mean / population std / sum of "
                                "features[0] of the first window.",
                    "model": args.id, "tolerance": PROBS_TOLERANCE, "sampleRate": hd.ANALYSIS_RATE,
-                   "windowSamples": hd.WINDOW, "hopSamples": hd.WINDOW_HOP, "recordings": golden}, f, indent=1)
+                   "windowSamples": hd.WINDOW, "hopSamples": hd.WINDOW_HOP, "recordings": golden,
+                   "circor": circor_golden}, f, indent=1)
     print(json.dumps({k: entry[k] for k in ("id", "sizeBytes", "sha256", "cpuMsPer10sRecording", "onnxVsPytorchMaxAbsDiff")}))
     print(f"wrote {onnx_path}, {manifest_path} ({len(manifest['models'])} models) and {args.golden}")
 

@@ -31,7 +31,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import heart_data as hd
+from . import augment, heart_data as hd
 from .evaluate import mean_by_event, predict_windows
 from .features import HEART_FEATURES
 from .models import Classifier, count_params
@@ -40,17 +40,34 @@ from .train import LABEL_SMOOTHING, git_commit, spec_augment
 NUM_CLASSES = len(hd.CLASSES)
 
 
+def sampling_weights(labels, balance_power=1.0, groups=None):
+    """Draw probabilities [N]: class c gets a share count(c)^(1 - balance_power) of the draws (1: every
+    class alike), split equally among the groups present in c when ``groups`` is given, then equally
+    among that group's recordings of c."""
+    labels = np.asarray(labels)
+    counts = Counter(labels.tolist())
+    if groups is None:
+        w = np.array([counts[c] ** -balance_power for c in labels], dtype=np.float64)
+    else:
+        cg = Counter(zip(labels.tolist(), groups))
+        n_groups = Counter(c for c, _ in cg)
+        w = np.array([counts[c] ** (1 - balance_power) / (n_groups[c] * cg[(c, g)]) for c, g in zip(labels.tolist(), groups)])
+    return w / w.sum()
+
+
 class WindowSampler:
     """Augmented training windows [B, WINDOW] of class-balanced recordings (numpy, single process)."""
 
-    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True):
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, groups=None, conditions=0.0):
+        """groups: per recording a group key (its source); when given, each class's draws are shared
+        equally among its groups, so no device dominates a class. conditions: probability that a
+        window goes through a random device response (augment.HEART)."""
         self.audio = recordings
         self.labels = np.asarray(labels)
         self.rng = rng
         self.augment = augment
-        counts = Counter(self.labels.tolist())
-        w = np.array([counts[c] ** -balance_power for c in self.labels], dtype=np.float64)
-        self.p = w / w.sum()
+        self.conditions = conditions
+        self.p = sampling_weights(self.labels, balance_power, groups)
 
     def crop(self, x, length):
         n = len(x)
@@ -81,6 +98,8 @@ class WindowSampler:
             rms = float(np.sqrt(np.mean(y ** 2))) + 1e-8
             snr = self.rng.uniform(10, 40)
             y = y + self.rng.standard_normal(len(y)).astype(np.float32) * (rms / 10 ** (snr / 20))
+        if self.conditions and self.rng.random() < self.conditions:
+            y = augment.apply_device(y[None].astype(np.float32), self.rng, augment.HEART)[0]
         return y
 
     def epoch(self, n, batch_size):
@@ -89,6 +108,29 @@ class WindowSampler:
             b = idx[i:i + batch_size]
             x = np.stack([self.window(j) for j in b]).astype(np.float32)
             yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
+
+
+def train_epoch(model, opt, sched, sampler, rng, windows, batch_size, steps_per_epoch, step, total_steps):
+    """One epoch of ``windows`` sampled windows (at most ``steps_per_epoch`` batches): SpecAugment on the
+    features, smoothed cross-entropy. Returns (batch losses, the global step after it)."""
+    model.train()
+    losses = []
+    for bi, (x, y) in enumerate(sampler.epoch(windows, batch_size)):
+        if bi >= steps_per_epoch:
+            break
+        with torch.no_grad():
+            feats = spec_augment(model.features(x), rng, time_masks=2, max_t=30)
+        logits = model.net(feats)
+        target = F.one_hot(y, NUM_CLASSES).float() * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / NUM_CLASSES
+        loss = -(target * F.log_softmax(logits, 1)).sum(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step < total_steps:
+            sched.step()
+        step += 1
+        losses.append(loss.item())
+    return losses, step
 
 
 def record_inputs(ds, bases):
@@ -183,23 +225,9 @@ def main(argv=None):
     best, best_epoch, t_start, step = None, -1, time.time(), 0
     epoch = 0
     for epoch in range(1, args.epochs + 1):
-        model.train()
-        t0, losses = time.time(), []
-        for bi, (x, y) in enumerate(sampler.epoch(args.windows_per_epoch, args.batch_size)):
-            if bi >= steps_per_epoch:
-                break
-            with torch.no_grad():
-                feats = spec_augment(model.features(x), rng, time_masks=2, max_t=30)
-            logits = model.net(feats)
-            target = F.one_hot(y, NUM_CLASSES).float() * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / NUM_CLASSES
-            loss = -(target * F.log_softmax(logits, 1)).sum(1).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if step < steps:
-                sched.step()
-            step += 1
-            losses.append(loss.item())
+        t0 = time.time()
+        losses, step = train_epoch(model, opt, sched, sampler, rng, args.windows_per_epoch, args.batch_size,
+                                   steps_per_epoch, step, steps)
         t_train = time.time() - t0
         probs = predict_records(model, val_inputs, len(val_bases))
         sc = scores(y_val, probs)

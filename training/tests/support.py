@@ -38,6 +38,7 @@ def _node_package(package):
 SPRSOUND = dataset(datasets.SPRSOUND)
 HEART_SOUNDS = dataset(datasets.HEART_SOUNDS)
 HEART_ORIGINAL_WAV = dataset(datasets.HEART_ORIGINAL_WAV)
+CIRCOR = dataset(datasets.CIRCOR)
 NODE_ORT = _node_package("onnxruntime-web")   # training/onnx_run.mjs
 NODE_TSX = _node_package("tsx")               # training/heart_ts_resample.ts
 
