@@ -103,6 +103,29 @@ def load_average():
         return None
 
 
+def save_resume_point(path, model, opt, sched, rng, epoch, step, **extra):
+    """Everything an interrupted fold needs to continue exactly: weights, optimiser, schedule, both
+    random states, epoch and step (written to a temporary file first, so a kill never leaves half of one)."""
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                "torchRng": torch.get_rng_state(), "numpyRng": rng.bit_generator.state,
+                "epoch": epoch, "step": step, **extra}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def load_resume_point(path, model, opt, sched, rng, name):
+    """Restores a save_resume_point file into the given objects; returns its dict, or None when there is none."""
+    if not os.path.exists(path):
+        return None
+    ck = torch.load(path, map_location="cpu")
+    model.load_state_dict(ck["model"])
+    opt.load_state_dict(ck["opt"])
+    sched.load_state_dict(ck["sched"])
+    torch.set_rng_state(ck["torchRng"])
+    rng.bit_generator.state = ck["numpyRng"]
+    print(f"{name}: resumed after epoch {ck['epoch']}", flush=True)
+    return ck
+
+
 def train_held_out(ds, name, held, args, out, stop_after=0, meta=None):
     """Trains on every event outside ``held`` and scores the held-out events after each epoch.
 
@@ -131,16 +154,10 @@ def train_held_out(ds, name, held, args, out, stop_after=0, meta=None):
     probs = np.zeros((args.epochs, len(test_events), len(data.CLASSES)), dtype=np.float32)
     start, step = 1, 0
     last = os.path.join(fold_dir, "last.pt")
-    if os.path.exists(last):
-        ck = torch.load(last, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])
-        torch.set_rng_state(ck["torchRng"])
-        rng.bit_generator.state = ck["numpyRng"]
+    ck = load_resume_point(last, model, opt, sched, rng, name)
+    if ck:
         probs[:ck["epoch"]] = ck["probs"][:ck["epoch"]]
         start, step = ck["epoch"] + 1, ck["step"]
-        print(f"{name}: resumed after epoch {ck['epoch']}", flush=True)
     y = np.array([c for *_, c in test_events])
     log = open(os.path.join(fold_dir, "log.jsonl"), "a")
     for epoch in range(start, args.epochs + 1):
@@ -160,10 +177,7 @@ def train_held_out(ds, name, held, args, out, stop_after=0, meta=None):
         log.flush()
         print(f"{name} epoch {epoch:2d} loss {row['loss']:.4f} train {t_train:.0f}s load {row['loadAvg1m']} | "
               f"held-out task1-1 {t11['Score']:.4f} task1-2 {t12['Score']:.4f}", flush=True)
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "torchRng": torch.get_rng_state(), "numpyRng": rng.bit_generator.state,
-                    "epoch": epoch, "step": step, "probs": probs}, last + ".tmp")
-        os.replace(last + ".tmp", last)
+        save_resume_point(last, model, opt, sched, rng, epoch, step, probs=probs)
         if stop_after and epoch >= stop_after:
             log.close()
             return

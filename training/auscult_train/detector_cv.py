@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from . import data, event_metrics
-from .cv import held_out_sets, load_average, mean_sd
+from .cv import held_out_sets, load_average, load_resume_point, mean_sd, save_resume_point
 from .detector import POOR_QUALITY, RECORD_CLASSES
 from .detector_eval import PQ_THRESHOLDS, EventReclassifier, evaluate_events, predict_split
 from .postprocess import DEFAULT_PARAMS, record_verdict
@@ -71,15 +71,9 @@ def train_fold(ds, cache, name, held, args, out, meta=None):
     opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     start, step = 1, 0
     last = os.path.join(fold_dir, "last.pt")
-    if os.path.exists(last):
-        ck = torch.load(last, map_location="cpu")
-        det.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])
-        torch.set_rng_state(ck["torchRng"])
-        rng.bit_generator.state = ck["numpyRng"]
+    ck = load_resume_point(last, det, opt, sched, rng, name)
+    if ck:
         start, step = ck["epoch"] + 1, ck["step"]
-        print(f"{name}: resumed after epoch {ck['epoch']}", flush=True)
     log = open(os.path.join(fold_dir, "log.jsonl"), "a")
     for epoch in range(start, args.epochs + 1):
         t0 = time.time()
@@ -91,10 +85,7 @@ def train_fold(ds, cache, name, held, args, out, meta=None):
         log.flush()
         print(f"{name} epoch {epoch:2d} loss {lm[0]:.3f} (act {lm[1]:.3f} cls {lm[2]:.3f} rec {lm[3]:.3f}) "
               f"train {row['trainSec']:.0f}s load {row['loadAvg1m']}", flush=True)
-        torch.save({"model": det.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "torchRng": torch.get_rng_state(), "numpyRng": rng.bit_generator.state,
-                    "epoch": epoch, "step": step}, last + ".tmp")
-        os.replace(last + ".tmp", last)
+        save_resume_point(last, det, opt, sched, rng, epoch, step)
     log.close()
     t0 = time.time()
     preds = predict_split(det, ds, held_b)

@@ -19,7 +19,6 @@ Units (what a fold holds whole): PASCAL's (heart_data.assign_units: B patients, 
 "C:<patient id>" (the file name's first field). Units without a labelled recording are in no fold.
 """
 import glob
-import json
 import os
 from collections import Counter, defaultdict
 
@@ -80,29 +79,10 @@ class Circor:
         self._load_audio(cache_dir)
 
     def _load_audio(self, cache_dir):
-        tag = f"circor-2022_{len(self.items)}_{hd.ANALYSIS_RATE}"
-        npy = os.path.join(cache_dir, tag + ".npy") if cache_dir else None
-        idx = os.path.join(cache_dir, tag + ".json") if cache_dir else None
         bases = [it["base"] for it in self.items]
-        if npy and os.path.exists(npy) and os.path.exists(idx):
-            with open(idx) as f:
-                index = json.load(f)
-            if index["bases"] == bases:
-                self._audio, self._offsets = np.load(npy, mmap_mode="r"), index["offsets"]
-                return
-        chunks, offsets, pos = [], [], 0
-        for b in bases:
-            x, sr = hd.read_audio(os.path.join(self.data_dir, "audio", b + ".flac"))
-            y = hd.resample_to(x, sr)
-            chunks.append(y)
-            offsets.append([pos, pos + len(y)])
-            pos += len(y)
-        self._audio, self._offsets = np.concatenate(chunks), offsets
-        if npy:
-            os.makedirs(cache_dir, exist_ok=True)
-            np.save(npy, self._audio)
-            with open(idx, "w") as f:
-                json.dump({"bases": bases, "offsets": offsets}, f)
+        self._audio, self._offsets, _ = hd.cached_recordings(
+            cache_dir, f"circor-2022_{len(self.items)}_{hd.ANALYSIS_RATE}", bases,
+            lambda i: hd.read_audio(os.path.join(self.data_dir, "audio", bases[i] + ".flac")))
 
     def recording(self, i):
         a, b = self._offsets[i]

@@ -37,9 +37,10 @@ import torch
 
 from . import heart_corpus as hc
 from . import heart_data as hd
-from .cv import load_average, mean_sd
+from .cv import load_average, load_resume_point, mean_sd, save_resume_point
 from .features import HEART_FEATURES
-from .heart_train import NUM_CLASSES, WindowSampler, predict_records, record_inputs, scores, train_epoch
+from .heart_train import (NUM_CLASSES, WindowSampler, build_optimiser, predict_records, record_inputs, scores,
+                          train_epoch)
 from .models import Classifier, count_params
 from .train import git_commit
 
@@ -93,26 +94,14 @@ def train_held_out(corpus, name, held, args, out, stop_after=0, meta=None):
     sampler = WindowSampler([corpus.recording(b) for b, _ in train], [c for _, c in train], rng,
                             groups=groups, conditions=args.conditions)
     model = build_model(args)
-    steps_per_epoch = args.windows_per_epoch // args.batch_size
-    if args.max_batches:
-        steps_per_epoch = min(steps_per_epoch, args.max_batches)
-    total = args.epochs * steps_per_epoch
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, total), pct_start=0.2)
+    opt, sched, steps_per_epoch, total = build_optimiser(model, args)
     evals = eval_epochs(args)
     probs = np.zeros((len(evals), len(records), NUM_CLASSES), dtype=np.float32)
     start, step = 1, 0
     last = os.path.join(fold_dir, "last.pt")
-    if os.path.exists(last):
-        ck = torch.load(last, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])
-        torch.set_rng_state(ck["torchRng"])
-        rng.bit_generator.state = ck["numpyRng"]
-        probs = ck["probs"]
-        start, step = ck["epoch"] + 1, ck["step"]
-        print(f"{name}: resumed after epoch {ck['epoch']}", flush=True)
+    ck = load_resume_point(last, model, opt, sched, rng, name)
+    if ck:
+        probs, start, step = ck["probs"], ck["epoch"] + 1, ck["step"]
     inputs = record_inputs(corpus, [r["base"] for r in records]) if records else None
     log = open(os.path.join(fold_dir, "log.jsonl"), "a")
     for epoch in range(start, args.epochs + 1):
@@ -131,10 +120,7 @@ def train_held_out(corpus, name, held, args, out, stop_after=0, meta=None):
         log.flush()
         print(f"{name} epoch {epoch:2d} " + " ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
                                                      for k, v in row.items() if k != "epoch"), flush=True)
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "torchRng": torch.get_rng_state(), "numpyRng": rng.bit_generator.state,
-                    "epoch": epoch, "step": step, "probs": probs}, last + ".tmp")
-        os.replace(last + ".tmp", last)
+        save_resume_point(last, model, opt, sched, rng, epoch, step, probs=probs)
         if stop_after and epoch >= stop_after:
             log.close()
             return

@@ -131,6 +131,35 @@ def read_audio(path):
     return x[:, 0].astype(np.float32) / 32768.0, sr
 
 
+def cached_recordings(cache_dir, tag, bases, read):
+    """(audio [total samples] float32, offsets [[start, end]] per base, native rates) of recordings at
+    ANALYSIS_RATE, concatenated. From <cache_dir>/<tag>.npy (memory-mapped) and .json when the index
+    lists exactly ``bases``; else ``read(i)`` -> (samples, native rate) for each, resampled, and saved
+    there (cache_dir None: nothing saved)."""
+    npy = os.path.join(cache_dir, tag + ".npy") if cache_dir else None
+    idx = os.path.join(cache_dir, tag + ".json") if cache_dir else None
+    if npy and os.path.exists(npy) and os.path.exists(idx):
+        with open(idx) as f:
+            index = json.load(f)
+        if index["bases"] == bases and "nativeRates" in index:
+            return np.load(npy, mmap_mode="r"), index["offsets"], index["nativeRates"]
+    chunks, offsets, rates, pos = [], [], [], 0
+    for i in range(len(bases)):
+        x, sr = read(i)
+        y = resample_to(x, sr)
+        chunks.append(y)
+        offsets.append([pos, pos + len(y)])
+        rates.append(sr)
+        pos += len(y)
+    audio = np.concatenate(chunks)
+    if npy:
+        os.makedirs(cache_dir, exist_ok=True)
+        np.save(npy, audio)
+        with open(idx, "w") as f:
+            json.dump({"bases": bases, "offsets": offsets, "nativeRates": rates}, f)
+    return audio, offsets, rates
+
+
 def windows(rec, window=WINDOW, hop=WINDOW_HOP):
     """Model inputs [W, window] for one recording under the policy above."""
     return event_windows(rec, window, hop)
@@ -162,35 +191,11 @@ class HeartSounds:
         self._load_audio(cache_dir)
 
     def _load_audio(self, cache_dir):
-        tag = f"heartbeat-sounds_{len(self.items)}_{ANALYSIS_RATE}"
-        npy = os.path.join(cache_dir, tag + ".npy") if cache_dir else None
-        idx = os.path.join(cache_dir, tag + ".json") if cache_dir else None
-        bases = [it["base"] for it in self.items]
-        if npy and os.path.exists(npy) and os.path.exists(idx):
-            with open(idx) as f:
-                index = json.load(f)
-            if index["bases"] == bases:
-                self._audio = np.load(npy, mmap_mode="r")
-                self._offsets = index["offsets"]
-                for it, sr in zip(self.items, index["nativeRates"]):
-                    it["nativeRate"] = sr
-                return
-        chunks, offsets, rates, pos = [], [], [], 0
-        for it in self.items:
-            x, sr = read_audio(os.path.join(self.data_dir, it["folder"], it["base"] + ".flac"))
-            y = resample_to(x, sr)
+        self._audio, self._offsets, rates = cached_recordings(
+            cache_dir, f"heartbeat-sounds_{len(self.items)}_{ANALYSIS_RATE}", [it["base"] for it in self.items],
+            lambda i: read_audio(os.path.join(self.data_dir, self.items[i]["folder"], self.items[i]["base"] + ".flac")))
+        for it, sr in zip(self.items, rates):
             it["nativeRate"] = sr
-            chunks.append(y)
-            offsets.append([pos, pos + len(y)])
-            rates.append(sr)
-            pos += len(y)
-        self._audio = np.concatenate(chunks)
-        self._offsets = offsets
-        if npy:
-            os.makedirs(cache_dir, exist_ok=True)
-            np.save(npy, self._audio)
-            with open(idx, "w") as f:
-                json.dump({"bases": bases, "offsets": offsets, "nativeRates": rates}, f)
 
     def recording(self, base):
         """float32 samples at ANALYSIS_RATE."""

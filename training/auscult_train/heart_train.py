@@ -35,7 +35,7 @@ from . import augment, heart_data as hd
 from .evaluate import mean_by_event, predict_windows
 from .features import HEART_FEATURES
 from .models import Classifier, count_params
-from .train import LABEL_SMOOTHING, git_commit, spec_augment
+from .train import fit_batch, git_commit
 
 NUM_CLASSES = len(hd.CLASSES)
 
@@ -110,6 +110,18 @@ class WindowSampler:
             yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
 
 
+def build_optimiser(model, args):
+    """(AdamW, one-cycle schedule, batches an epoch, total steps) for --windows-per-epoch / --batch-size /
+    --epochs / --lr / --weight-decay (and --max-batches for smoke tests)."""
+    steps_per_epoch = args.windows_per_epoch // args.batch_size
+    if args.max_batches:
+        steps_per_epoch = min(steps_per_epoch, args.max_batches)
+    total = args.epochs * steps_per_epoch
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, total), pct_start=0.2)
+    return opt, sched, steps_per_epoch, total
+
+
 def train_epoch(model, opt, sched, sampler, rng, windows, batch_size, steps_per_epoch, step, total_steps):
     """One epoch of ``windows`` sampled windows (at most ``steps_per_epoch`` batches): SpecAugment on the
     features, smoothed cross-entropy. Returns (batch losses, the global step after it)."""
@@ -118,18 +130,9 @@ def train_epoch(model, opt, sched, sampler, rng, windows, batch_size, steps_per_
     for bi, (x, y) in enumerate(sampler.epoch(windows, batch_size)):
         if bi >= steps_per_epoch:
             break
-        with torch.no_grad():
-            feats = spec_augment(model.features(x), rng, time_masks=2, max_t=30)
-        logits = model.net(feats)
-        target = F.one_hot(y, NUM_CLASSES).float() * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / NUM_CLASSES
-        loss = -(target * F.log_softmax(logits, 1)).sum(1).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step < total_steps:
-            sched.step()
-        step += 1
-        losses.append(loss.item())
+        loss, step = fit_batch(model, opt, sched, x, F.one_hot(y, NUM_CLASSES).float(), rng, step, total_steps,
+                               time_masks=2, max_t=30)
+        losses.append(loss)
     return losses, step
 
 
@@ -210,12 +213,7 @@ def main(argv=None):
     xs_inputs = record_inputs(ds, val_extrastole) if val_extrastole else None
 
     model = Classifier(HEART_FEATURES, args.arch, args.width, NUM_CLASSES, fmin=args.fmin, fmax=args.fmax)
-    steps_per_epoch = args.windows_per_epoch // args.batch_size
-    if args.max_batches:
-        steps_per_epoch = min(steps_per_epoch, args.max_batches)
-    steps = args.epochs * steps_per_epoch
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(1, steps), pct_start=0.2)
+    opt, sched, steps_per_epoch, steps = build_optimiser(model, args)
     command = "python3 -m training.auscult_train.heart_train " + " ".join(sys.argv[1:] if argv is None else argv)
     meta = {"command": command, "commit": git_commit(), "seed": args.seed, "params": count_params(model),
             "trainRecordings": dict(Counter(hd.CLASSES[c] for _, c in train)),

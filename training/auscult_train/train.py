@@ -136,6 +136,23 @@ def spec_augment(feats, rng, time_masks=2, max_t=25, freq_masks=2, max_f_frac=0.
     return feats
 
 
+def fit_batch(model, opt, sched, x, y, rng, step, total_steps, **spec_kw):
+    """One optimiser step on waveforms x [B, N] with target distributions y [B, C]: features,
+    SpecAugment (``spec_kw``), label-smoothed cross-entropy; the schedule steps until ``total_steps``
+    (the one-cycle length). Returns (loss, the global step after it)."""
+    with torch.no_grad():
+        feats = spec_augment(model.features(x), rng, **spec_kw)
+    logits = model.net(feats)
+    y = y * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / y.shape[1]
+    loss = -(y * F.log_softmax(logits, 1)).sum(1).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    if step < total_steps:
+        sched.step()
+    return loss.item(), step + 1
+
+
 def train_epoch(model, opt, sched, sampler, rng, batch_size, epoch_size=0, max_batches=0, step=0, total_steps=0):
     """One epoch of augmented, class-balanced batches; returns (batch losses, the global step after it).
 
@@ -147,18 +164,8 @@ def train_epoch(model, opt, sched, sampler, rng, batch_size, epoch_size=0, max_b
         if max_batches and bi >= max_batches:
             break
         x, y = sampler.batch(idx, len(data.CLASSES))
-        with torch.no_grad():
-            feats = spec_augment(model.features(x), rng)
-        logits = model.net(feats)
-        y = y * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / y.shape[1]
-        loss = -(y * F.log_softmax(logits, 1)).sum(1).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step < total_steps:
-            sched.step()
-        step += 1
-        losses.append(loss.item())
+        loss, step = fit_batch(model, opt, sched, x, y, rng, step, total_steps)
+        losses.append(loss)
     return losses, step
 
 
