@@ -31,6 +31,9 @@ from .datasets import CIRCOR
 SOURCES = {"A": "PASCAL A (iStethoscope)", "B": "PASCAL B (DigiScope)", "C": "CirCor (Littmann 3200)"}
 CIRCOR_DEFAULT = CIRCOR.path
 INAUDIBLE = "murmur-inaudible"   # a Present patient's recording where the murmur is not heard
+# What a murmur-Absent CirCor recording can be: CirCor graded murmurs only, so extra sounds (S3, S4,
+# clicks) were never assessed and "normal" would teach the model that they are normal.
+NOT_MURMUR = ("extrahls", "normal")
 
 
 def read_patient(path):
@@ -118,6 +121,18 @@ class HeartCorpus:
         """[(base, class index)] of the labelled recordings in ``units`` (None: all)."""
         return [(it["base"], it["label"]) for it in self.items
                 if it["label"] is not None and (units is None or it["unit"] in units)]
+
+    def allowed(self, labelled, circor_absent="normal"):
+        """[len(labelled), 4] bool: the classes each recording may be. ``circor_absent``: "normal" (its
+        label only) or "not-murmur" (a murmur-Absent CirCor recording may be any of NOT_MURMUR)."""
+        out = np.zeros((len(labelled), len(hd.CLASSES)), dtype=bool)
+        out[np.arange(len(labelled)), [c for _, c in labelled]] = True
+        if circor_absent == "not-murmur":
+            rows = [i for i, (b, c) in enumerate(labelled)
+                    if self.by_base[b]["source"] == "C" and c == hd.CLASS_INDEX["normal"]]
+            for name in NOT_MURMUR:
+                out[rows, hd.CLASS_INDEX[name]] = True
+        return out
 
     def summary(self):
         """Recordings per source and folder, and labelled units per source."""

@@ -92,7 +92,8 @@ def train_held_out(corpus, name, held, args, out, stop_after=0, meta=None):
     rng = np.random.default_rng(args.seed)
     groups = [corpus.by_base[b]["source"] for b, _ in train] if args.balance == "source-class" else None
     sampler = WindowSampler([corpus.recording(b) for b, _ in train], [c for _, c in train], rng,
-                            groups=groups, conditions=args.conditions)
+                            groups=groups, conditions=args.conditions,
+                            allowed=corpus.allowed(train, args.circor_absent))
     model = build_model(args)
     opt, sched, steps_per_epoch, total = build_optimiser(model, args)
     evals = eval_epochs(args)
@@ -295,6 +296,9 @@ def build_parser():
     ap.add_argument("--balance", default="source-class", choices=["class", "source-class"],
                     help="source-class: each class's draws shared equally among the sources that have it")
     ap.add_argument("--conditions", type=float, default=0.5, help="device-response augmentation probability (augment.HEART)")
+    ap.add_argument("--circor-absent", default="normal", choices=["normal", "not-murmur"],
+                    help="target of a murmur-Absent CirCor recording: normal, or any of heart_corpus.NOT_MURMUR "
+                         "(extra sounds were not assessed)")
     ap.add_argument("--sources", default="ABC", help="which sources the corpus holds (tests: fewer)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pascal", default=hd.DEFAULT_DATA)

@@ -58,12 +58,15 @@ def sampling_weights(labels, balance_power=1.0, groups=None):
 class WindowSampler:
     """Augmented training windows [B, WINDOW] of class-balanced recordings (numpy, single process)."""
 
-    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, groups=None, conditions=0.0):
+    def __init__(self, recordings, labels, rng, balance_power=1.0, augment=True, groups=None, conditions=0.0,
+                 allowed=None):
         """groups: per recording a group key (its source); when given, each class's draws are shared
         equally among its groups, so no device dominates a class. conditions: probability that a
-        window goes through a random device response (augment.HEART)."""
+        window goes through a random device response (augment.HEART). allowed: [N, 4] bool, the classes
+        each recording may be (partial labels, heart_corpus.HeartCorpus.allowed); default its label."""
         self.audio = recordings
         self.labels = np.asarray(labels)
+        self.allowed = np.eye(NUM_CLASSES, dtype=bool)[self.labels] if allowed is None else np.asarray(allowed)
         self.rng = rng
         self.augment = augment
         self.conditions = conditions
@@ -107,7 +110,7 @@ class WindowSampler:
         for i in range(0, n - batch_size + 1, batch_size):
             b = idx[i:i + batch_size]
             x = np.stack([self.window(j) for j in b]).astype(np.float32)
-            yield torch.from_numpy(x), torch.from_numpy(self.labels[b])
+            yield torch.from_numpy(x), torch.from_numpy(self.labels[b]), torch.from_numpy(self.allowed[b])
 
 
 def build_optimiser(model, args):
@@ -124,14 +127,15 @@ def build_optimiser(model, args):
 
 def train_epoch(model, opt, sched, sampler, rng, windows, batch_size, steps_per_epoch, step, total_steps):
     """One epoch of ``windows`` sampled windows (at most ``steps_per_epoch`` batches): SpecAugment on the
-    features, smoothed cross-entropy. Returns (batch losses, the global step after it)."""
+    features, smoothed cross-entropy (partial labels: -log P(any allowed class)). Returns (batch losses,
+    the global step after it)."""
     model.train()
     losses = []
-    for bi, (x, y) in enumerate(sampler.epoch(windows, batch_size)):
+    for bi, (x, y, allowed) in enumerate(sampler.epoch(windows, batch_size)):
         if bi >= steps_per_epoch:
             break
         loss, step = fit_batch(model, opt, sched, x, F.one_hot(y, NUM_CLASSES).float(), rng, step, total_steps,
-                               time_masks=2, max_t=30)
+                               allowed=allowed, time_masks=2, max_t=30)
         losses.append(loss)
     return losses, step
 

@@ -136,15 +136,24 @@ def spec_augment(feats, rng, time_masks=2, max_t=25, freq_masks=2, max_f_frac=0.
     return feats
 
 
-def fit_batch(model, opt, sched, x, y, rng, step, total_steps, **spec_kw):
+def fit_batch(model, opt, sched, x, y, rng, step, total_steps, allowed=None, **spec_kw):
     """One optimiser step on waveforms x [B, N] with target distributions y [B, C]: features,
     SpecAugment (``spec_kw``), label-smoothed cross-entropy; the schedule steps until ``total_steps``
-    (the one-cycle length). Returns (loss, the global step after it)."""
+    (the one-cycle length). ``allowed`` [B, C] bool (optional): a row with several allowed classes is a
+    partial label ("one of these"), scored by -log P(any allowed class) so that the model is not pushed
+    between the allowed classes. Returns (loss, the global step after it)."""
     with torch.no_grad():
         feats = spec_augment(model.features(x), rng, **spec_kw)
     logits = model.net(feats)
     y = y * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / y.shape[1]
-    loss = -(y * F.log_softmax(logits, 1)).sum(1).mean()
+    logp = F.log_softmax(logits, 1)
+    per_row = -(y * logp).sum(1)
+    if allowed is not None:
+        partial = allowed.sum(1) > 1
+        if bool(partial.any()):
+            set_nll = -torch.logsumexp(logp.masked_fill(~allowed, float("-inf")), 1)
+            per_row = torch.where(partial, set_nll, per_row)
+    loss = per_row.mean()
     opt.zero_grad()
     loss.backward()
     opt.step()

@@ -45,6 +45,35 @@ class Pieces(unittest.TestCase):
         self.assertAlmostEqual(share[(3, "C")], 1 / 3)
         np.testing.assert_allclose(sampling_weights(labels, 1.0), sampling_weights(labels, 1.0, ["x"] * len(labels)))
 
+    def test_partial_label_loss_is_minus_log_of_the_allowed_probability(self):
+        import torch
+        from training.auscult_train.train import LABEL_SMOOTHING, fit_batch
+
+        class Fixed(torch.nn.Module):
+            """Logits that ignore the input (one parameter row per sample), features = the input."""
+            def __init__(self, logits):
+                super().__init__()
+                self.logits = torch.nn.Parameter(torch.tensor(logits))
+                self.features = lambda x: x[:, None, None, :]
+                self.net = lambda feats: self.logits
+
+        logits = [[0.5, 1.0, -0.3, 2.0], [0.1, -1.0, 0.7, 0.2]]
+        model = Fixed(logits)
+        opt = torch.optim.SGD(model.parameters(), lr=0.0)
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
+        y = torch.eye(4)[[3, 2]]
+        allowed = torch.tensor([[False, True, False, True], [False, False, True, False]])
+        loss, step = fit_batch(model, opt, sched, torch.zeros(2, 8), y, np.random.default_rng(0), 0, 1,
+                               allowed=allowed, time_masks=0, freq_masks=0)
+        p = torch.softmax(torch.tensor(logits), 1)
+        smooth = y[1] * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 4
+        expected = (-torch.log(p[0, 1] + p[0, 3]) - (smooth * torch.log(p[1])).sum()) / 2
+        self.assertAlmostEqual(loss, float(expected), places=5)
+        self.assertEqual(step, 1)
+        plain, _ = fit_batch(model, opt, sched, torch.zeros(2, 8), y, np.random.default_rng(0), 1, 1,
+                             time_masks=0, freq_masks=0)
+        self.assertGreater(plain, loss, "the single label costs more than 'extrahls or normal'")
+
     def test_heart_device_ranges_at_4khz(self):
         f = np.fft.rfftfreq(hd.WINDOW, 1 / hd.ANALYSIS_RATE)
         rng = np.random.default_rng(1)
@@ -106,6 +135,19 @@ class Folds(unittest.TestCase):
         pascal_only = hc.make_folds(hc.HeartCorpus(sources=("A", "B")), 5, heart_cv.FOLD_SEED)
         self.assertEqual(pascal_only, [[u for u in us if not u.startswith("C:")] for us in folds])
 
+    def test_not_murmur_widens_only_circor_absent_recordings(self):
+        corpus = hc.HeartCorpus()
+        labelled = corpus.labelled()
+        strict, wide = corpus.allowed(labelled), corpus.allowed(labelled, "not-murmur")
+        np.testing.assert_array_equal(strict, np.eye(4, dtype=bool)[[c for _, c in labelled]])
+        widened = (wide != strict).any(1)
+        expect = [corpus.by_base[b]["source"] == "C" and hd.CLASSES[c] == "normal" for b, c in labelled]
+        np.testing.assert_array_equal(widened, expect)
+        self.assertGreater(widened.sum(), 600)
+        rows = wide[widened]
+        self.assertTrue(rows[:, [hd.CLASS_INDEX[n] for n in hc.NOT_MURMUR]].all())
+        self.assertFalse(rows[:, hd.CLASS_INDEX["murmur"]].any() or rows[:, hd.CLASS_INDEX["artifact"]].any())
+
 
 @requires(CIRCOR)
 class TinyRun(unittest.TestCase):
@@ -117,7 +159,7 @@ class TinyRun(unittest.TestCase):
         out = os.path.join(tmp, "run")
         argv = ["--sources", "C", "--folds", "20", "--only", "0", "--width", "0.0625", "--epochs", "2",
                 "--eval-every", "1", "--batch-size", "8", "--windows-per-epoch", "16", "--max-recordings", "24",
-                "--out", out]
+                "--circor-absent", "not-murmur", "--out", out]
         args = heart_cv.build_parser().parse_args(argv)
         corpus = hc.HeartCorpus(sources=("C",))
         name, held = heart_cv.held_out_sets(corpus, args)[0]
