@@ -122,11 +122,42 @@ class Detector(nn.Module):
         return self.heads(self.trunk(self.features(waveform)))
 
 
-def load_detector(path):
-    """(Detector in eval mode, checkpoint dict) from a train_detector.py checkpoint."""
+class TwoTrunkDetector(nn.Module):
+    """waveform [B, N] -> activity and class logits of ``events``, record logits of ``verdict``.
+
+    Two detectors behind one front end (both use DETECTOR_FEATURES): trained with partial labels, a
+    detector marks the adventitious sounds that SPRSound leaves unannotated, but its record head, which
+    shares that trunk, gives a worse verdict than a detector trained on the full labels; so each
+    output comes from the trunk that is better at it (detector card, "Cross-validation and partial
+    labels")."""
+
+    def __init__(self, events, verdict):
+        super().__init__()
+        same = events.features.describe() == verdict.features.describe() and all(
+            torch.equal(a, b) for a, b in zip(events.features.state_dict().values(), verdict.features.state_dict().values()))
+        if not same:
+            raise ValueError("the two detectors must share one feature front end")
+        self.events, self.verdict = events, verdict
+        self.features = events.features
+        self.config = {"events": events.config, "verdict": verdict.config}
+
+    def forward(self, waveform):
+        feats = self.features(waveform)
+        act, cls, _ = self.events.heads(self.events.trunk(feats))
+        rec = self.verdict.heads(self.verdict.trunk(feats))[2]
+        return act, cls, rec
+
+
+def load_detector(path, verdict_path=None):
+    """(detector in eval mode, checkpoint dict) from a train_detector.py / detector_cv.py checkpoint;
+    with ``verdict_path`` a TwoTrunkDetector whose record output comes from that second checkpoint."""
     ckpt = torch.load(path, map_location="cpu")
     det = Detector(**strip_feature_constants(ckpt["config"], DETECTOR_FEATURES, band=True))
     det.load_state_dict(ckpt["state_dict"])
+    if verdict_path:
+        verdict, vckpt = load_detector(verdict_path)
+        det = TwoTrunkDetector(det, verdict)
+        ckpt = {**ckpt, "verdictTrunk": {k: vckpt.get(k) for k in ("command", "commit", "seed", "epoch", "protocol")}}
     det.eval()
     return det, ckpt
 

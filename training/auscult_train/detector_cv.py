@@ -156,11 +156,16 @@ def fold_classifiers(classifier_runs, fold, ds):
     return EventReclassifier(paths, ds)
 
 
-def report(ds, run_dir, classifier_runs=()):
+def report(ds, run_dir, classifier_runs=(), verdict_run=None):
     """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
     fold's detected events retyped by the event classifiers trained without that fold (argmax of the
-    members' mean probabilities)."""
+    members' mean probabilities). ``verdict_run``: the record probabilities come from that run's folds
+    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``)."""
     meta, folds = load_folds(run_dir)
+    if verdict_run:
+        _, vfolds = load_folds(verdict_run)
+        folds = {n: (bases, np.array([vfolds[n][1][vfolds[n][0].index(b)] for b in bases]), frames)
+                 for n, (bases, _, frames) in folds.items() if n in vfolds}
     names = sorted(folds)
     per_fold = {}
     for name in names:
@@ -197,6 +202,7 @@ def report(ds, run_dir, classifier_runs=()):
             "familyEventF1", "segmentF1CAS", "segmentF1DAS", "agnosticInStretchF1",
             "appClassAwareF1", "appFamilyEventF1", "appSegmentF1CAS", "appSegmentF1DAS")
     return {"run": meta, "heldOut": names, "perFold": per_fold, "classifierRuns": list(classifier_runs),
+            "verdictRun": verdict_run,
             "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in keys},
             "pooled": {"head": record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"}),
                        "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv))},
@@ -209,7 +215,8 @@ def markdown(rep):
     pooled = rep["pooled"]
     t = rep["thresholds"]
     return "\n".join([
-        f"### Detector CV ({len(rep['heldOut'])} held-out folds)", "",
+        f"### Detector CV ({len(rep['heldOut'])} held-out folds)"
+        + (f"; verdict from {rep['verdictRun']}" if rep.get("verdictRun") else ""), "",
         "| verdict rule | Task 2-1 | Task 2-2 | pooled 2-1 | pooled 2-2 |", "|---|---|---|---|---|",
         f"| head argmax | {fmt('headTask21')} | {fmt('headTask22')} | {pooled['head']['task21']['Score']:.3f} | "
         f"{pooled['head']['task22']['Score']:.3f} |",
@@ -238,12 +245,15 @@ def main(argv=None):
     ap.add_argument("--report", help="a finished (or partly finished) run folder")
     ap.add_argument("--classifiers", nargs="*", default=[],
                     help="with --report: cv.py run folders whose fold models retype the events (as the app does)")
+    ap.add_argument("--verdict-run", help="with --report: take the record probabilities from this run's folds "
+                                          "(events from --report's run: a two-trunk detector)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     ds = data.SPRSound(args.data)
     if args.report:
-        rep = report(ds, args.report, args.classifiers)
-        with open(os.path.join(args.report, "report.json"), "w") as f:
+        rep = report(ds, args.report, args.classifiers, args.verdict_run)
+        name = "report-verdict-from-" + os.path.basename(os.path.normpath(args.verdict_run)) if args.verdict_run else "report"
+        with open(os.path.join(args.report, name + ".json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))
         return rep

@@ -25,7 +25,7 @@ import torch
 
 from . import data
 from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME_HOP_SAMPLES, FRAME_OFFSET_MS,
-                       MIN_SAMPLES, RECORD_CLASSES, ExportDetector, predict_recording)
+                       MIN_SAMPLES, RECORD_CLASSES, ExportDetector, TwoTrunkDetector, predict_recording)
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
 from .models import count_params
 from .onnx_export import INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, update_manifest, verify
@@ -74,6 +74,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--id", required=True)
     ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--verdict-ckpt", help="a second detector whose record head gives the verdict (TwoTrunkDetector: "
+                                           "events from --ckpt, verdict from this one)")
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--eval", help="detector_eval.py JSON (post-processing + test metrics)")
     src.add_argument("--cv", help="detector_cv.py report.json: a detector trained on every patient (--protocol all) "
@@ -86,7 +88,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
 
     ds = data.SPRSound(args.data)
-    det, ckpt = load_detector(args.ckpt)
+    det, ckpt = load_detector(args.ckpt, args.verdict_ckpt)
     model = ExportDetector(det).eval()
     with open(args.eval or args.cv) as f:
         ev = json.load(f)
@@ -120,15 +122,21 @@ def main(argv=None):
                    "recordsHead": test["recordsHead"], "recordsRules": test["recordsRules"],
                    "valComparisons": {"verdict": {k: ev["valVerdict"][k]["task22"]["Score"] for k in ("head", "rules")},
                                       "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}}
-    cfg = det.config
+    two = isinstance(det, TwoTrunkDetector)
+    cfg = det.config["events"] if two else det.config
+    architecture = (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
+                    f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) -> "
+                    f"{len(cfg['dilations'])} residual dilated Conv1d({cfg['hidden']}, k3; dilations {cfg['dilations']}) "
+                    f"-> per 32 ms frame: activity (sigmoid) + 7 event classes (softmax); record head: attention + "
+                    f"max pooling over time -> 5 record classes")
+    if two:
+        architecture = ("two trunks on one log-STFT front end: the frame outputs (activity, event classes) of a detector "
+                        "trained with partial labels, the record output of a detector trained on the full labels; each "
+                        "a " + architecture)
     entry = {
         "id": args.id,
         "task": "respiratory-detector",
-        "architecture": (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
-                         f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) -> "
-                         f"{len(cfg['dilations'])} residual dilated Conv1d({cfg['hidden']}, k3; dilations {cfg['dilations']}) "
-                         f"-> per 32 ms frame: activity (sigmoid) + 7 event classes (softmax); record head: attention + "
-                         f"max pooling over time -> 5 record classes"),
+        "architecture": architecture,
         "file": args.id + ".onnx",
         "feature": det.features.describe(),
         "sampleRate": data.SAMPLE_RATE,
@@ -149,7 +157,8 @@ def main(argv=None):
         "onnxVsPytorchMaxAbsDiff": diff,
         "pytorchCpuMsPer15s": cpu_ms_per_recording(det),
         "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
-                     "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split")},
+                     "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split"),
+                     **({"verdictTrunk": ckpt["verdictTrunk"]} if two else {})},
     }
     g = golden(model, ds, params)
     manifest_path, manifest, total = update_manifest(args.out_dir, [entry])

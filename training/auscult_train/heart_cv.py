@@ -237,11 +237,33 @@ def load_run(run_dir, epoch=None):
     return meta, out
 
 
+def member_predictions(spec, epoch=None):
+    """(metas, {base: probs [4]}) of one ensemble member: a run folder, or several joined by "+" whose
+    held-out recordings together cover the corpus (e.g. a PASCAL k-fold run + a hold-source C run of
+    the same recipe)."""
+    metas, preds = [], {}
+    for d in spec.split("+"):
+        meta, folds = load_run(d, epoch)
+        metas.append(meta)
+        for records, probs in folds.values():
+            preds.update({r["base"]: p for r, p in zip(records, probs)})
+    return metas, preds
+
+
 def report(run_dirs, epoch=None):
-    """Per-fold headline figures, their mean ± sd, and the pooled out-of-fold scores (ensemble: mean probs)."""
-    runs = [load_run(d, epoch) for d in run_dirs]
-    names = sorted(set.intersection(*[set(f) for _, f in runs]))
-    folds = {n: (runs[0][1][n][0], np.mean([f[n][1] for _, f in runs], 0)) for n in names}
+    """Per-fold headline figures, their mean ± sd, and the pooled out-of-fold scores. Several members
+    (``run_dirs``): their ensemble, the mean of the members' probabilities for every recording of the
+    first member's first run folder, which sets the held-out sets."""
+    _, first = load_run(run_dirs[0].split("+")[0], epoch)
+    members = [member_predictions(spec, epoch) for spec in run_dirs]
+    for spec, (_, preds) in zip(run_dirs, members):
+        missing = [r["base"] for records, _ in first.values() for r in records if r["base"] not in preds]
+        if missing:
+            raise ValueError(f"{spec} has no out-of-fold prediction for {len(missing)} recordings, e.g. {missing[0]}")
+    runs = [(m, None) for metas, _ in members for m in metas]
+    names = sorted(first)
+    folds = {n: (first[n][0], np.mean([[preds[r["base"]] for r in first[n][0]] for _, preds in members], 0)
+                 .astype(np.float32)) for n in names}
     per_fold = {n: headline(*folds[n]) for n in names}
     records = [r for n in names for r in folds[n][0]]
     probs = np.concatenate([folds[n][1] for n in names]) if names else np.zeros((0, NUM_CLASSES))
@@ -276,7 +298,8 @@ def markdown(rep, title):
 
 def build_parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--report", nargs="+", help="run folders to report (several: their ensemble)")
+    ap.add_argument("--report", nargs="+", help="run folders to report (several: their ensemble; dirA+dirB: one "
+                                                 "member whose held-out recordings are split over two runs)")
     ap.add_argument("--epoch", type=int, default=0, help="report the predictions after this (evaluated) epoch")
     ap.add_argument("--json", help="with --report: also write the report here")
     ap.add_argument("--protocol", default="kfold", choices=["kfold", "hold-source", "all"])
@@ -315,7 +338,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.report:
         rep = report(args.report, args.epoch or None)
-        print(markdown(rep, " + ".join(os.path.basename(os.path.normpath(d)) for d in args.report)))
+        print(markdown(rep, " & ".join("+".join(os.path.basename(os.path.normpath(d)) for d in spec.split("+"))
+                                       for spec in args.report)))
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(rep, f, indent=1)

@@ -4,7 +4,7 @@
         --id heart-resnet18 --eval training/runs/heart_eval_test.json
 
 Through onnx_export, the one export path:
-* ExportModel (features + network + softmax) -> ONNX opset 17: input ``waveform`` [B, 12000]
+* ExportModel (features + network + softmax; several --ckpt: the mean of their probabilities) -> ONNX opset 17: input ``waveform`` [B, 12000]
   float32 (dynamic B), outputs ``probs`` [B, 4] and ``features`` [B, 1, F, T]; onnx.checker.
 * Runs the ONNX with onnxruntime-web (wasm, Node) and PyTorch on the windows of real recordings
   (the 8 original WAVs and val recordings) and compares both outputs element-wise (max |probs
@@ -114,9 +114,17 @@ def training_entry(ckpt):
     return out
 
 
+def ensemble_training_entry(ckpts):
+    """The manifest's shape (command, commit, seed: the first member's commit and seed) plus every member."""
+    members = [training_entry(c) for c in ckpts]
+    return {"command": " ; ".join(m["command"] for m in members), "commit": members[0]["commit"],
+            "seed": members[0]["seed"], "members": members}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--ckpt", required=True, nargs="+",
+                    help="checkpoint(s); several: one graph whose probabilities are their mean")
     ap.add_argument("--id", default="heart-resnet18")
     ap.add_argument("--eval", help="heart_evaluate.py JSON on the test split")
     ap.add_argument("--cv", help="heart_cv.py --report --json of the recipe (a model trained on all the data)")
@@ -132,8 +140,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
-    clf, ckpt = load_classifier(args.ckpt, HEART_FEATURES)
-    model = ExportModel(clf).eval()
+    members = [load_classifier(p, HEART_FEATURES) for p in args.ckpt]
+    clf, ckpt = members[0]
+    model = ExportModel(clf, *[c for c, _ in members[1:]]).eval()
     os.makedirs(args.out_dir, exist_ok=True)
     onnx_path = os.path.join(args.out_dir, args.id + ".onnx")
     export_classifier(model, onnx_path, hd.WINDOW)
@@ -184,11 +193,14 @@ def main(argv=None):
             metrics = metrics_entry(json.load(f)) if args.eval else cv_metrics_entry(json.load(f))
     ms_torch, n_win = cpu_timing(model)
     ms_ort = round(bench_node(onnx_path, [n_win, hd.WINDOW], output="probs"), 1)
-    cfg = ckpt["config"]
+    architecture = describe_architecture(ckpt["config"]["arch"], ckpt["config"]["width"])
+    if len(members) > 1:
+        architecture = (f"mean of the probabilities of {len(members)} networks on one feature front end: " +
+                        "; ".join(describe_architecture(c["config"]["arch"], c["config"]["width"]) for _, c in members))
     entry = {
         "id": args.id,
         "task": "heart",
-        "architecture": describe_architecture(cfg["arch"], cfg["width"]),
+        "architecture": architecture,
         "file": args.id + ".onnx",
         "feature": {**clf.features.describe(), "sampleRate": hd.ANALYSIS_RATE},
         "sampleRate": hd.ANALYSIS_RATE,
@@ -197,13 +209,13 @@ def main(argv=None):
         "outputs": {"probs": "probs", "features": "features"},
         "classes": list(hd.CLASSES),
         "metrics": metrics,
-        "params": count_params(clf),
+        "params": count_params(model),
         "sizeBytes": os.path.getsize(onnx_path),
         "sha256": sha256(onnx_path),
         "precision": "fp32",
         "onnxVsPytorchMaxAbsDiff": diff["probs"],
         "cpuMsPer10sRecording": {"windows": n_win, "pytorch2Threads": ms_torch, "onnxruntimeWebWasm1Thread": ms_ort},
-        "training": training_entry(ckpt),
+        "training": training_entry(ckpt) if len(members) == 1 else ensemble_training_entry([c for _, c in members]),
     }
     manifest_path, manifest, _ = update_manifest(args.out_dir, [entry])
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)

@@ -200,17 +200,26 @@ def load_classifier(path, spec):
 
 
 class ExportModel(nn.Module):
-    """waveform [B, N] float32 -> (probs [B, num_classes], features [B, 1, F, T])."""
+    """waveform [B, N] float32 -> (probs [B, num_classes], features [B, 1, F, T]).
 
-    def __init__(self, classifier):
+    With ``others`` (classifiers on the same feature front end) one graph holds the ensemble: probs
+    is the mean of every network's probabilities, the features are computed once."""
+
+    def __init__(self, classifier, *others):
         super().__init__()
+        for o in others:
+            if o.features.describe() != classifier.features.describe():
+                raise ValueError("an ensemble in one graph needs one feature front end")
         self.features = classifier.features
         self.net = classifier.net
+        self.others = nn.ModuleList(o.net for o in others)
 
     def forward(self, waveform):
         feats = self.features(waveform)
         probs = torch.softmax(self.net(feats), dim=1)
-        return probs, feats
+        for net in self.others:
+            probs = probs + torch.softmax(net(feats), dim=1)
+        return probs / (1 + len(self.others)), feats
 
 
 def count_params(module):

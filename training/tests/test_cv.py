@@ -150,6 +150,24 @@ class TinyDetectorRun(unittest.TestCase):
         self.assertIn(t["adventitiousThreshold"], detector_cv.ADVENTITIOUS_THRESHOLDS)
         for probs in rec0.values():
             self.assertAlmostEqual(sum(probs), 1.0, places=4)
+        # Two trunks: the events of this run, the verdict of another (here: this run with other record probs).
+        verdict = os.path.join(tmp, "verdict")
+        shutil.copytree(out, verdict)
+        for fold in ("fold0", "fold1"):
+            path = os.path.join(verdict, fold, "records.json")
+            with open(path) as f:
+                rec = json.load(f)
+            with open(path, "w") as f:
+                json.dump({b: [0.05, 0.05, 0.1, 0.7, 0.1] if i % 2 else p for i, (b, p) in enumerate(sorted(rec.items()))}, f)
+        with contextlib.redirect_stdout(io.StringIO()):
+            own = detector_cv.main(["--report", verdict])
+            two = detector_cv.main(["--report", out, "--verdict-run", verdict])
+        self.assertTrue(os.path.exists(os.path.join(out, "report-verdict-from-verdict.json")))
+        self.assertEqual(two["pooled"], own["pooled"], "the verdict is the verdict run's")
+        for key in ("headTask22", "hierTask22"):
+            self.assertEqual(two["meanSd"][key], own["meanSd"][key])
+        for key in ("familyEventF1", "segmentF1CAS", "agnosticInStretchF1"):
+            self.assertEqual(two["meanSd"][key], rep["meanSd"][key], "the events are this run's")
 
 
 @requires(SPRSOUND)

@@ -129,6 +129,33 @@ class DetectorSmokeTest(unittest.TestCase):
         for name, x in recs:
             self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(x)))
 
+    def test_two_trunks_take_frames_from_one_and_the_verdict_from_the_other(self):
+        events, ckpt = load_detector(self.ckpt)
+        torch.manual_seed(5)
+        other = detector.Detector(**ckpt["config"]).eval()
+        for p in other.parameters():
+            if p.requires_grad:   # the STFT front end is fixed
+                p.data.normal_(0, 0.1)
+        vpath = os.path.join(self.tmp, "verdict.pt")
+        torch.save({**ckpt, "state_dict": other.state_dict(), "seed": 5}, vpath)
+        two, tckpt = load_detector(self.ckpt, vpath)
+        self.assertIsInstance(two, detector.TwoTrunkDetector)
+        self.assertEqual(tckpt["verdictTrunk"]["seed"], 5)
+        x = torch.from_numpy(data.SPRSound().recording(data.SPRSound().bases[0])[:40000])[None]
+        with torch.no_grad():
+            a, c, r = two(x)
+            ea, ec, _ = events(x)
+            _, _, vr = other(x)
+        torch.testing.assert_close(a, ea)
+        torch.testing.assert_close(c, ec)
+        torch.testing.assert_close(r, vr)
+        self.assertFalse(torch.allclose(r, events(x)[2]))
+        model = detector.ExportDetector(two).eval()
+        path = os.path.join(self.tmp, "two.onnx")
+        export_onnx(model, path, n=20000)
+        diffs = onnx_export.verify(model, path, [x.numpy()], TOLERANCES)
+        self.assertLessEqual(max(diffs.values()), onnx_export.PROBS_TOLERANCE)
+
     def test_chunked_prediction(self):
         det, _ = load_detector(self.ckpt)
         model = detector.ExportDetector(det).eval()

@@ -48,6 +48,23 @@ class NamesAndPolicy(unittest.TestCase):
 
 
 @requires(HEART_ORIGINAL_WAV, NODE_TSX)
+class EnsembleGraph(unittest.TestCase):
+    def test_mean_of_the_members_probabilities_on_one_front_end(self):
+        from training.auscult_train.features import EVENT_FEATURES, HEART_FEATURES
+        from training.auscult_train.models import Classifier, ExportModel
+        torch.manual_seed(0)
+        a, b = (Classifier(HEART_FEATURES, "resnet18", 0.0625, 4).eval() for _ in range(2))
+        x = torch.randn(3, hd.WINDOW) * 0.05
+        with torch.no_grad():
+            pa, fa = ExportModel(a)(x)
+            pb, _ = ExportModel(b)(x)
+            pe, fe = ExportModel(a, b)(x)
+        torch.testing.assert_close(pe, (pa + pb) / 2)
+        torch.testing.assert_close(fe, fa)
+        with self.assertRaisesRegex(ValueError, "one feature front end"):
+            ExportModel(a, Classifier(EVENT_FEATURES, "resnet18", 0.0625, 4))
+
+
 class ResamplerAgreement(unittest.TestCase):
     """scipy.signal.resample_poly (training) vs src/dsp/resample.ts (the app), 44.1 kHz -> 4 kHz.
 
@@ -107,6 +124,20 @@ class Smoke(unittest.TestCase):
             self.assertEqual(len(g["recordings"]), 8)
             for r in g["recordings"]:
                 self.assertAlmostEqual(sum(r["probs"]), 1.0, places=5)
+            # Two checkpoints: one graph, their mean (the same network twice gives its own probabilities).
+            golden2 = os.path.join(tmp, "golden2.json")
+            with contextlib.redirect_stdout(io.StringIO()):
+                heart_export.main(["--ckpt", os.path.join(run, "best.pt"), os.path.join(run, "best.pt"), "--id",
+                                   "smoke-heart-2", "--out-dir", out, "--golden", golden2, "--verify-records", "0",
+                                   "--circor-golden", ""])
+            with open(os.path.join(out, "manifest.json")) as f:
+                entry2 = {m["id"]: m for m in json.load(f)["models"]}["smoke-heart-2"]
+            self.assertEqual(len(entry2["training"]["members"]), 2)
+            self.assertEqual(entry2["params"], 2 * entry["params"])
+            self.assertLess(entry2["onnxVsPytorchMaxAbsDiff"], 1e-4)
+            with open(golden2) as f:
+                for a, b in zip(g["recordings"], json.load(f)["recordings"]):
+                    np.testing.assert_allclose(a["probs"], b["probs"], atol=1e-6)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -74,6 +74,46 @@ class Pieces(unittest.TestCase):
                              time_masks=0, freq_masks=0)
         self.assertGreater(plain, loss, "the single label costs more than 'extrahls or normal'")
 
+    def test_ensemble_member_may_be_split_over_two_runs(self):
+        tmp = tempfile.mkdtemp(prefix="auscult-heart-ens-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        rng = np.random.default_rng(3)
+
+        def rec(base, source, label, unit):
+            return {"base": base, "source": source, "unit": unit, "folder": hd.CLASSES[label], "label": label,
+                    **({"mostAudible": True} if source == "C" else {})}
+
+        def write_run(name, held_out):
+            d = os.path.join(tmp, name)
+            os.makedirs(d)
+            with open(os.path.join(d, "cv.json"), "w") as f:
+                json.dump({"heldOut": list(held_out)}, f)
+            out = {}
+            for fold, records in held_out.items():
+                os.makedirs(os.path.join(d, fold))
+                probs = rng.dirichlet(np.ones(4), size=len(records)).astype(np.float32)
+                json.dump(records, open(os.path.join(d, fold, "records.json"), "w"))
+                json.dump({"evalEpochs": [20]}, open(os.path.join(d, fold, "done.json"), "w"))
+                np.save(os.path.join(d, fold, "probs.npy"), probs[None])
+                out.update({r["base"]: p for r, p in zip(records, probs)})
+            return d, out
+
+        pascal = [rec(f"p{i}", "AB"[i % 2], [2, 3][i % 2], f"u{i}") for i in range(8)]
+        circor = [rec(f"c{i}", "C", [2, 3][i % 2], f"C:{i}") for i in range(6)]
+        combined, pc = write_run("combined", {"fold0": pascal[:4] + circor[:3], "fold1": pascal[4:] + circor[3:]})
+        pascal_run, pp = write_run("pascal", {"fold0": pascal[:4], "fold1": pascal[4:]})
+        transfer, pt = write_run("transfer", {"without-C": circor})
+        rep = heart_cv.report([combined, pascal_run + "+" + transfer])
+        self.assertEqual(rep["heldOut"], ["fold0", "fold1"])
+        other = {**pp, **pt}
+        records = pascal[:4] + circor[:3] + pascal[4:] + circor[3:]
+        mean = np.stack([(pc[r["base"]] + other[r["base"]]) / 2 for r in records])
+        expected = heart_cv.headline(records, mean)
+        for k, v in expected.items():
+            self.assertAlmostEqual(rep["pooled"][k], v, places=6, msg=k)
+        with self.assertRaisesRegex(ValueError, "no out-of-fold prediction"):
+            heart_cv.report([combined, pascal_run])
+
     def test_heart_device_ranges_at_4khz(self):
         f = np.fft.rfftfreq(hd.WINDOW, 1 / hd.ANALYSIS_RATE)
         rng = np.random.default_rng(1)
