@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openNodeModelStore } from './nodeModels';
 import { readWav } from '../audio/wav';
 import { HEART_CLASSES } from '../core/labels';
+import { circorAudio } from '../testing/circor';
 import { DATA, MODELS_DIR, REPO_ROOT } from '../testing/data';
 import { describeWithData } from '../testing/withData';
 import { HeartClassifier, heartModel, heartWindows, recordLabel } from './heartClassifier';
@@ -17,10 +18,19 @@ interface GoldenRecording {
   probs: number[];
 }
 
+interface GoldenCirCor {
+  recording: string;
+  nativeRate: number;
+  samplesAtModelRate: number;
+  windows: number;
+  probs: number[];
+}
+
 const golden = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test-fixtures/golden/heart-model.json'), 'utf8')) as {
   model: string;
   tolerance: number;
   recordings: GoldenRecording[];
+  circor?: GoldenCirCor[];
 };
 const ORIGINAL_WAV = DATA.heartOriginalWav.path;
 
@@ -99,5 +109,23 @@ describeWithData('heart classifier (real ONNX in onnxruntime-web, Node)', [DATA.
   it('refuses an empty recording and an unknown model id', async () => {
     await expect(classifier.classify({ samples: new Float32Array(0), sampleRate: 4000 })).rejects.toThrow(/empty/);
     await expect(classifier.classify({ samples: new Float32Array(100), sampleRate: 4000 }, 'nope')).rejects.toThrow(/Unknown heart model/);
+  });
+});
+
+describeWithData('heart classifier on 2 kHz input (CirCor, the PhysioNet rate)', [DATA.models, DATA.circor], async () => {
+  const classifier = new HeartClassifier(await openNodeModelStore(MODELS_DIR));
+
+  it('matches PyTorch within 1e-4: read at 2 kHz, resampled to 4 kHz by the app', async () => {
+    const entries = golden.circor ?? [];
+    expect(entries.length).toBeGreaterThanOrEqual(3);
+    for (const g of entries) {
+      const audio = circorAudio(g.recording);
+      expect(audio.sampleRate).toBe(g.nativeRate);
+      const result = await classifier.classify({ samples: audio.samples, sampleRate: audio.sampleRate }, golden.model);
+      expect(result.windows).toHaveLength(g.windows);
+      const probs = result.predictions.map((p) => p.confidence);
+      const maxDiff = Math.max(...probs.map((p, i) => Math.abs(p - g.probs[i])));
+      expect(maxDiff, g.recording).toBeLessThan(1e-4);
+    }
   });
 });

@@ -104,9 +104,65 @@ def train_fold(ds, cache, name, held, args, out, meta=None):
 
 # ------------------------------------------------------------------------------------------ report
 
-def hierarchical_params(t_pq, t_adv):
-    return {**SHIPPED_POSTPROCESS, "verdict": "hierarchical", "poorQualityThreshold": t_pq,
+# Activity thresholds (hysteresis: high, low) tried by --tune-activity.
+ACTIVITY_GRID = [(hi, lo) for hi in (0.5, 0.6, 0.7, 0.8, 0.9) for lo in (0.3, 0.4, 0.5) if lo <= hi]
+
+
+def hierarchical_params(t_pq, t_adv, postprocess=None):
+    return {**(postprocess or SHIPPED_POSTPROCESS), "verdict": "hierarchical", "poorQualityThreshold": t_pq,
             "adventitiousThreshold": t_adv}
+
+
+def with_activity(hi, lo, postprocess=None):
+    return {**(postprocess or SHIPPED_POSTPROCESS), "threshold": hi, "thresholdLow": lo}
+
+
+def primary(row):
+    """The issue-12 summary of one row of event figures: mean of the family event F1, the mean of the
+    CAS / DAS 1-s segment F1 and the agnostic F1 inside the annotated stretch."""
+    return (row["familyEventF1"] + (row["segmentF1CAS"] + row["segmentF1DAS"]) / 2 + row["agnosticInStretchF1"]) / 3
+
+
+def event_row(ds, bases, frames, postprocess, retype=None, prefix=""):
+    """The event figures of one fold (events typed by the detector, or by ``retype``)."""
+    preds = {b: (*frames[b], None, (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
+    ev = evaluate_events(ds, preds, postprocess, retype=retype)
+    out = {"agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"],
+           "familyEventF1": ev["families"]["familyEvent"]["f1"],
+           "segmentF1CAS": ev["families"]["segment"]["CAS"]["f1"],
+           "segmentF1DAS": ev["families"]["segment"]["DAS"]["f1"],
+           "agnosticInStretchF1": ev["families"]["agnosticInStretch"]["f1"]}
+    if prefix:
+        out = {prefix + k[0].upper() + k[1:]: v for k, v in out.items() if k != "agnosticF1" and k != "agnosticInStretchF1"}
+    return out
+
+
+def tune_activity(ds, run_dir, grid=ACTIVITY_GRID):
+    """Activity thresholds chosen by nested CV on the detector's own event types: for each fold the grid
+    point with the best mean primary score over the *other* folds, scored on that fold; and the point
+    best over all folds (the one to ship)."""
+    _, folds = load_folds(run_dir)
+    names = sorted(folds)
+    table = {}
+    for hi, lo in grid:
+        params = with_activity(hi, lo)
+        table[(hi, lo)] = {n: event_row(ds, folds[n][0], folds[n][2], params) for n in names}
+        print(f"activity {hi:.2f}/{lo:.2f}: primary {np.mean([primary(r) for r in table[(hi, lo)].values()]):.4f}",
+              flush=True)
+    mean_primary = lambda point, fold_names: float(np.mean([primary(table[point][n]) for n in fold_names]))
+    per_fold = {}
+    for n in names:
+        others = [m for m in names if m != n]
+        point = max(grid, key=lambda p: mean_primary(p, others))   # first best kept
+        per_fold[n] = {**table[point][n], "primary": primary(table[point][n]), "threshold": point[0],
+                       "thresholdLow": point[1]}
+    keys = ("agnosticF1", "classAwareF1", "familyEventF1", "segmentF1CAS", "segmentF1DAS", "agnosticInStretchF1", "primary")
+    best = max(grid, key=lambda p: mean_primary(p, names))
+    return {"run": run_dir, "grid": [list(p) for p in grid],
+            "meanPrimaryPerPoint": {f"{hi}/{lo}": mean_primary((hi, lo), names) for hi, lo in grid},
+            "nestedPerFold": per_fold,
+            "nestedMeanSd": {k: mean_sd([r[k] for r in per_fold.values()]) for k in keys},
+            "chosen": {"threshold": best[0], "thresholdLow": best[1]}}
 
 
 def verdicts(record_probs, params):
@@ -156,11 +212,13 @@ def fold_classifiers(classifier_runs, fold, ds):
     return EventReclassifier(paths, ds)
 
 
-def report(ds, run_dir, classifier_runs=(), verdict_run=None):
+def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
     """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
     fold's detected events retyped by the event classifiers trained without that fold (argmax of the
     members' mean probabilities). ``verdict_run``: the record probabilities come from that run's folds
-    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``)."""
+    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``). ``postprocess``: the
+    event post-processing (default SHIPPED_POSTPROCESS)."""
+    postprocess = postprocess or SHIPPED_POSTPROCESS
     meta, folds = load_folds(run_dir)
     if verdict_run:
         _, vfolds = load_folds(verdict_run)
@@ -172,26 +230,16 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None):
         bases, probs, frames = folds[name]
         truth = [ds.records[b] for b in bases]
         others = [n for n in names if n != name]
-        head = record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"})
-        preds = {b: (*frames[b], None, (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
-        ev = evaluate_events(ds, preds, SHIPPED_POSTPROCESS)
+        head = record_report(truth, probs, {**postprocess, "verdict": "head"})
         row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
-               "agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"],
-               "familyEventF1": ev["families"]["familyEvent"]["f1"],
-               "segmentF1CAS": ev["families"]["segment"]["CAS"]["f1"],
-               "segmentF1DAS": ev["families"]["segment"]["DAS"]["f1"],
-               "agnosticInStretchF1": ev["families"]["agnosticInStretch"]["f1"]}
+               **event_row(ds, bases, frames, postprocess)}
         if classifier_runs:
-            typed = evaluate_events(ds, preds, SHIPPED_POSTPROCESS, retype=fold_classifiers(classifier_runs, name, ds))
-            row.update({"appClassAwareF1": typed["classAware"]["f1"],
-                        "appFamilyEventF1": typed["families"]["familyEvent"]["f1"],
-                        "appSegmentF1CAS": typed["families"]["segment"]["CAS"]["f1"],
-                        "appSegmentF1DAS": typed["families"]["segment"]["DAS"]["f1"]})
+            row.update(event_row(ds, bases, frames, postprocess, fold_classifiers(classifier_runs, name, ds), "app"))
         if others:
             t_truth = [ds.records[b] for n in others for b in folds[n][0]]
             t_probs = np.concatenate([folds[n][1] for n in others])
             t_pq, t_adv, _ = choose_thresholds(t_truth, t_probs)
-            hier = record_report(truth, probs, hierarchical_params(t_pq, t_adv))
+            hier = record_report(truth, probs, hierarchical_params(t_pq, t_adv, postprocess))
             row.update({"hierTask21": hier["task21"]["Score"], "hierTask22": hier["task22"]["Score"],
                         "tPq": t_pq, "tAdv": t_adv})
         per_fold[name] = row
@@ -204,9 +252,9 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None):
     return {"run": meta, "heldOut": names, "perFold": per_fold, "classifierRuns": list(classifier_runs),
             "verdictRun": verdict_run,
             "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in keys},
-            "pooled": {"head": record_report(truth, probs, {**SHIPPED_POSTPROCESS, "verdict": "head"}),
-                       "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv))},
-            "thresholds": {"poorQualityThreshold": t_pq, "adventitiousThreshold": t_adv}}
+            "pooled": {"head": record_report(truth, probs, {**postprocess, "verdict": "head"}),
+                       "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv, postprocess))},
+            "thresholds": {"poorQualityThreshold": t_pq, "adventitiousThreshold": t_adv}, "postprocess": postprocess}
 
 
 def markdown(rep):
@@ -223,7 +271,8 @@ def markdown(rep):
         f"| hierarchical (P(PQ) ≥ {t['poorQualityThreshold']:.2f}, P(adv) ≥ {t['adventitiousThreshold']:.2f}) | "
         f"{fmt('hierTask21')} | {fmt('hierTask22')} | {pooled['hierarchical']['task21']['Score']:.3f} | "
         f"{pooled['hierarchical']['task22']['Score']:.3f} |", "",
-        f"Events (shipped post-processing): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
+        f"Events (activity thresholds {rep.get('postprocess', SHIPPED_POSTPROCESS)['threshold']} / "
+        f"{rep.get('postprocess', SHIPPED_POSTPROCESS)['thresholdLow']}): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
         "| adventitious-family event F1 | CAS 1-s segment F1 | DAS 1-s segment F1 | agnostic F1 in the annotated stretch |",
         "|---|---|---|---|",
         f"| {fmt('familyEventF1')} | {fmt('segmentF1CAS')} | {fmt('segmentF1DAS')} | {fmt('agnosticInStretchF1')} |", "",
@@ -247,12 +296,25 @@ def main(argv=None):
                     help="with --report: cv.py run folders whose fold models retype the events (as the app does)")
     ap.add_argument("--verdict-run", help="with --report: take the record probabilities from this run's folds "
                                           "(events from --report's run: a two-trunk detector)")
+    ap.add_argument("--activity", help="with --report: activity thresholds HIGH/LOW (default: the shipped "
+                                       f"{SHIPPED_POSTPROCESS['threshold']}/{SHIPPED_POSTPROCESS['thresholdLow']})")
+    ap.add_argument("--tune-activity", help="a run folder: choose the activity thresholds by nested CV over its folds "
+                                            "(writes <run>/activity.json)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     ds = data.SPRSound(args.data)
+    if args.tune_activity:
+        rep = tune_activity(ds, args.tune_activity)
+        with open(os.path.join(args.tune_activity, "activity.json"), "w") as f:
+            json.dump(rep, f, indent=1)
+        print(json.dumps({k: rep[k] for k in ("nestedMeanSd", "chosen")}, indent=1))
+        return rep
     if args.report:
-        rep = report(ds, args.report, args.classifiers, args.verdict_run)
+        post = with_activity(*map(float, args.activity.split("/"))) if args.activity else None
+        rep = report(ds, args.report, args.classifiers, args.verdict_run, post)
         name = "report-verdict-from-" + os.path.basename(os.path.normpath(args.verdict_run)) if args.verdict_run else "report"
+        if args.activity:
+            name += "-activity-" + args.activity.replace("/", "-")
         with open(os.path.join(args.report, name + ".json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))

@@ -89,7 +89,7 @@ def metrics_entry(rep):
 
 def cv_metrics_entry(rep):
     """The manifest's metrics from a heart_cv.py report: pooled out-of-fold, and per-fold mean ± sd."""
-    pas, cc = rep["pooled"]["pascal"], rep["pooled"]["circor"]
+    pas, cc = rep["pooled"]["pascal"], rep["pooled"].get("circor")
     conf = pas["confusion"]["rowsTrue_colsPred"]
     return {"split": "cv-out-of-fold", "folds": len(rep["heldOut"]),
             "balancedAccuracy": pas["balancedAccuracy"], "accuracy": pas["accuracy"],
@@ -98,9 +98,24 @@ def cv_metrics_entry(rep):
             "perSource": {s: {"balancedAccuracyOverClassesPresent": v["balancedAccuracy"], "recall": v["recall"],
                               "n": v["n"]} for s, v in pas["perSource"].items()},
             "extrastolePredicted": pas.get("extrastolePredicted"),
-            "circor": {k: cc[k] for k in ("recordingAuc", "patientAucMostAudible", "patientAucMax", "abnormalAuc",
-                                          "murmurRecall", "normalRecall", "n")},
-            "meanSdOverFolds": {k: [round(m, 4), round(sd, 4)] for k, (m, sd) in rep["meanSd"].items()}}
+            "circor": circor_entry(cc),
+            "meanSdOverFolds": {k: [round(m, 4), round(sd, 4)] for k, (m, sd) in rep["meanSd"].items()
+                                if not np.isnan(m)}}
+
+
+def circor_entry(cc):
+    """CirCor murmur scores of a heart_cv report (None when the report scored no CirCor recording)."""
+    if not cc:
+        return None
+    return {k: cc[k] for k in ("recordingAuc", "patientAucMostAudible", "patientAucMax", "abnormalAuc",
+                               "murmurRecall", "normalRecall", "n")}
+
+
+def transfer_entry(rep):
+    """A hold-source report (heart_cv --protocol hold-source --source C): the shipped model's recipe trained
+    without CirCor, scored on all of it: how it hears a stethoscope it never saw."""
+    return {"split": f"held-out source: {', '.join(rep['heldOut'])} (trained on the other sources only)",
+            "circor": circor_entry(rep["pooled"].get("circor"))}
 
 
 def training_entry(ckpt):
@@ -128,6 +143,7 @@ def main(argv=None):
     ap.add_argument("--id", default="heart-resnet18")
     ap.add_argument("--eval", help="heart_evaluate.py JSON on the test split")
     ap.add_argument("--cv", help="heart_cv.py --report --json of the recipe (a model trained on all the data)")
+    ap.add_argument("--transfer", help="with --cv: heart_cv --report --json of a hold-source run (device transfer)")
     ap.add_argument("--out-dir", default=MODELS_DIR)
     ap.add_argument("--golden", default=GOLDEN)
     ap.add_argument("--data", default=hd.DEFAULT_DATA)
@@ -191,6 +207,9 @@ def main(argv=None):
     if args.eval or args.cv:
         with open(args.eval or args.cv) as f:
             metrics = metrics_entry(json.load(f)) if args.eval else cv_metrics_entry(json.load(f))
+        if args.transfer:
+            with open(args.transfer) as f:
+                metrics["deviceTransfer"] = transfer_entry(json.load(f))
     ms_torch, n_win = cpu_timing(model)
     ms_ort = round(bench_node(onnx_path, [n_win, hd.WINDOW], output="probs"), 1)
     architecture = describe_architecture(ckpt["config"]["arch"], ckpt["config"]["width"])

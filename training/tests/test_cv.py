@@ -168,6 +168,20 @@ class TinyDetectorRun(unittest.TestCase):
             self.assertEqual(two["meanSd"][key], own["meanSd"][key])
         for key in ("familyEventF1", "segmentF1CAS", "agnosticInStretchF1"):
             self.assertEqual(two["meanSd"][key], rep["meanSd"][key], "the events are this run's")
+        # Activity thresholds by nested CV: each fold's point is the best on the other fold.
+        ds = detector_cv.data.SPRSound()
+        grid = [(0.5, 0.5), (0.9, 0.3)]
+        with contextlib.redirect_stdout(io.StringIO()):
+            tuned = detector_cv.tune_activity(ds, out, grid)
+            loose = detector_cv.main(["--report", out, "--activity", "0.9/0.3"])
+        scores = {tuple(map(float, k.split("/"))): v for k, v in tuned["meanPrimaryPerPoint"].items()}
+        self.assertEqual((tuned["chosen"]["threshold"], tuned["chosen"]["thresholdLow"]), max(grid, key=scores.get))
+        for fold, row in tuned["nestedPerFold"].items():
+            self.assertIn((row["threshold"], row["thresholdLow"]), grid)
+            self.assertAlmostEqual(row["primary"], detector_cv.primary(row))
+        self.assertEqual((loose["postprocess"]["threshold"], loose["postprocess"]["thresholdLow"]), (0.9, 0.3))
+        self.assertEqual(loose["pooled"], rep["pooled"], "the verdict does not depend on the events")
+        self.assertTrue(os.path.exists(os.path.join(out, "report-activity-0.9-0.3.json")))
 
 
 @requires(SPRSOUND)

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from training.auscult_train import augment, heart_corpus as hc, heart_cv, heart_data as hd
-from training.auscult_train.heart_export import cv_metrics_entry
+from training.auscult_train.heart_export import cv_metrics_entry, transfer_entry
 from training.auscult_train.heart_train import sampling_weights
 from training.tests.support import CIRCOR, HEART_SOUNDS, requires
 
@@ -113,6 +113,13 @@ class Pieces(unittest.TestCase):
             self.assertAlmostEqual(rep["pooled"][k], v, places=6, msg=k)
         with self.assertRaisesRegex(ValueError, "no out-of-fold prediction"):
             heart_cv.report([combined, pascal_run])
+        # A PASCAL-only recipe ships with its PASCAL CV and, apart, its CirCor transfer.
+        entry = cv_metrics_entry(heart_cv.report([pascal_run]))
+        self.assertIsNone(entry["circor"])
+        self.assertEqual(entry["perClassN"]["murmur"], 4)
+        moved = transfer_entry(heart_cv.report([transfer]))
+        self.assertEqual(moved["circor"]["n"]["patients"], 6)
+        self.assertIn("without-C", moved["split"])
 
     def test_heart_device_ranges_at_4khz(self):
         f = np.fft.rfftfreq(hd.WINDOW, 1 / hd.ANALYSIS_RATE)

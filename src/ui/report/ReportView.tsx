@@ -39,6 +39,16 @@ export interface ReportViewProps {
   onReady: () => void;
 }
 
+/**
+ * The votes column: "all agree" when every model voted the event's class, else each model's vote. On an
+ * A4 page three "Model: class" votes wrap every row to two or three lines, and it is the disagreements
+ * a reader needs to see.
+ */
+function votesText(label: string, votes: readonly { modelId: string; label: string }[], catalog?: ModelCatalog): string {
+  if (votes.length > 1 && votes.every((v) => v.label === label)) return 'all agree';
+  return votes.map((v) => `${modelLabel(v.modelId, catalog)}: ${v.label}`).join(' · ');
+}
+
 /** A commit as the report prints it: 12 hex digits (like the sha256 prefixes), and whether the tree was dirty. */
 function shortCommit(commit: string): string {
   return commit.endsWith('-dirty') ? `${commit.slice(0, 12)} (dirty)` : commit.slice(0, 12);
@@ -138,14 +148,14 @@ export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
                   {e.probs ? pct(e.probs[k]) : ''}
                 </td>
               ))}
-              <td style={td}>{(e.votes ?? []).map((v) => `${modelLabel(v.modelId, catalog)}: ${v.label}`).join(' · ')}</td>
+              <td style={td}>{votesText(e.label, e.votes ?? [], catalog)}</td>
               {agree && <td style={td}>{AGREEMENT_TEXT[agree.predicted[i]?.kind ?? 'extra'].mark}</td>}
             </tr>
           ))}
         </tbody>
       </table>
       <Box sx={{ mt: '2px', color: COLORS.printSecondary }}>
-        Probabilities: {EVENT_CLASSES.map((c) => `${CLASS_ABBREVIATIONS[c.name]} = ${c.name}`).join(', ')}.
+        Probabilities: {EVENT_CLASSES.map((c) => `${CLASS_ABBREVIATIONS[c.name]} = ${c.name}`).join(', ')}. Votes: “all agree” = every model gave the event’s class.
         {agree &&
           ` Annotation: ${(Object.keys(agree.counts) as AgreementKind[])
             .filter((k) => agree.counts[k])
