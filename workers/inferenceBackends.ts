@@ -6,7 +6,7 @@ import type { AudioClip, Backend, BackendChoice, BackendMeasurement, BackendSett
 import { choiceFromMeasurement, decideBackend, measurementKey } from '../src/inference/backendChoice';
 import { browserModelStore, fetchManifest } from '../src/inference/browserModels';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../src/inference/manifest';
-import { measurementInput, timeModels } from '../src/inference/measureBackends';
+import { measurementInput, runModels, timeModels, warmUpInput } from '../src/inference/measureBackends';
 import type { ModelStore } from '../src/inference/modelStore';
 import { webgpuAdapter } from '../src/inference/runtime';
 
@@ -21,6 +21,8 @@ export class InferenceBackends {
   /** The key a measurement is due for (null: none due). */
   private dueKey: string | null = null;
   private measuring?: Promise<BackendMeasurement | null>;
+  /** The warm-up run, once requested; jobs wait for it (see warmUp). */
+  private warming?: Promise<void>;
   private readonly notes: string[] = [];
 
   /** The user's setting and the browser's cached measurement; a changed setting reopens the models. */
@@ -36,9 +38,14 @@ export class InferenceBackends {
     void old?.then((s) => s.release()).catch(() => undefined);
   }
 
-  /** The store to run on; waits for a measurement in progress. */
+  /** The store to run on; waits for a measurement or the warm-up in progress. */
   async models(): Promise<ModelStore> {
     await this.measuring;
+    await this.warming;
+    return this.current();
+  }
+
+  private current(): Promise<ModelStore> {
     this.store ??= this.open();
     this.store.catch(() => (this.store = undefined)); // let a later call retry, e.g. once back online
     return this.store;
@@ -59,13 +66,23 @@ export class InferenceBackends {
 
   /**
    * Opens the sessions a first analysis needs (the detector and `eventModel`'s members) all at once,
-   * while the page waits for a recording, so the first drop does not pay for them.
+   * and runs them once on a quiet input, while the page waits for a recording, so the first drop
+   * pays neither the session creation nor the first run's set-up.
    */
-  async warmUp(eventModel: string): Promise<void> {
-    const store = await this.models();
+  warmUp(eventModel: string): Promise<void> {
+    // Set before the first await: a job asking for the models after this call waits for the warm-up
+    // (a session must not run two inferences at once; on WebGPU that fails).
+    this.warming ??= this.runWarmUp(eventModel).catch(() => undefined);
+    return this.warming;
+  }
+
+  private async runWarmUp(eventModel: string): Promise<void> {
+    await this.measuring;
+    const store = await this.current();
     const m = store.manifest;
     const members = modelsForTask(m, EVENT_TASK).length ? resolveModelChoice(m, eventModel) : [];
     await Promise.all([...modelsForTask(m, DETECTOR_TASK), ...members].map((x) => store.session(x)));
+    await runModels(store, warmUpInput(), eventModel);
   }
 
   /** The measurement started by `measureAfter`, once done (null when none ran or it failed). */

@@ -7,9 +7,9 @@ import { openNodeModelStore } from './nodeModels';
 import { DATA, MODELS_DIR } from '../testing/data';
 import { describeWithData } from '../testing/withData';
 import { EventClassifier } from './eventClassifier';
-import { EVENT_TASK, modelsForTask } from './manifest';
+import { DETECTOR_TASK, EVENT_TASK, modelsForTask } from './manifest';
 import { ModelStore } from './modelStore';
-import { MEASURE_S, measurementInput, timeModels } from './measureBackends';
+import { MEASURE_S, measurementInput, runModels, timeModels, warmUpInput } from './measureBackends';
 import { FailingGpuStore } from '../testing/failingGpuStore';
 
 describeWithData('inference fault handling', [DATA.models], async () => {
@@ -49,5 +49,18 @@ describeWithData('inference fault handling', [DATA.models], async () => {
     const ms = await timeModels(store, clip, model.id, 'wasm');
     expect(ms).toBeGreaterThan(0);
     await expect(timeModels(store, clip, model.id, 'webgpu')).rejects.toThrow(/could not run on webgpu/);
+  });
+
+  it('warms up on a quiet input: the detector and the chosen event models run once, nothing else', async () => {
+    const input = warmUpInput();
+    expect(input.sampleRate).toBe(8000);
+    expect(input.samples.length).toBe(3 * 8000);
+    expect(Math.max(...input.samples.map(Math.abs))).toBeLessThan(1e-3);
+    expect(warmUpInput().samples).toEqual(input.samples);
+    const store = new ModelStore(base.manifest, loadFromDisk, ['wasm']);
+    const ran = await runModels(store, input, model.id);
+    const detector = modelsForTask(base.manifest, DETECTOR_TASK)[0];
+    expect(ran).toEqual([detector.id, model.id]);
+    expect(Object.keys(store.backendsOf(base.manifest.models.map((m) => m.id))).sort()).toEqual([detector.id, model.id].sort());
   });
 });
