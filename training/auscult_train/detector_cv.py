@@ -299,13 +299,21 @@ def main(argv=None):
     ap.add_argument("--activity", help="with --report: activity thresholds HIGH/LOW (default: the shipped "
                                        f"{SHIPPED_POSTPROCESS['threshold']}/{SHIPPED_POSTPROCESS['thresholdLow']})")
     ap.add_argument("--tune-activity", help="a run folder: choose the activity thresholds by nested CV over its folds "
-                                            "(writes <run>/activity.json)")
+                                            "(writes <run>/activity[-<grid>].json)")
+    ap.add_argument("--activity-grid", help="with --tune-activity: HIGHS/LOWS, comma-separated (pairs with low > high "
+                                            "are skipped), e.g. 0.6,0.7/0.5,0.6; default ACTIVITY_GRID")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     ds = data.SPRSound(args.data)
     if args.tune_activity:
-        rep = tune_activity(ds, args.tune_activity)
-        with open(os.path.join(args.tune_activity, "activity.json"), "w") as f:
+        grid = ACTIVITY_GRID
+        name = "activity"
+        if args.activity_grid:
+            highs, lows = ([float(v) for v in part.split(",")] for part in args.activity_grid.split("/"))
+            grid = [(hi, lo) for hi in highs for lo in lows if lo <= hi]
+            name += "-" + args.activity_grid.replace("/", "_").replace(",", "-")
+        rep = tune_activity(ds, args.tune_activity, grid)
+        with open(os.path.join(args.tune_activity, name + ".json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(json.dumps({k: rep[k] for k in ("nestedMeanSd", "chosen")}, indent=1))
         return rep
