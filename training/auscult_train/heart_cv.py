@@ -260,14 +260,14 @@ def report(run_dirs, epoch=None):
         missing = [r["base"] for records, _ in first.values() for r in records if r["base"] not in preds]
         if missing:
             raise ValueError(f"{spec} has no out-of-fold prediction for {len(missing)} recordings, e.g. {missing[0]}")
-    runs = [(m, None) for metas, _ in members for m in metas]
+    metas = [m for ms, _ in members for m in ms]
     names = sorted(first)
     folds = {n: (first[n][0], np.mean([[preds[r["base"]] for r in first[n][0]] for _, preds in members], 0)
                  .astype(np.float32)) for n in names}
     per_fold = {n: headline(*folds[n]) for n in names}
     records = [r for n in names for r in folds[n][0]]
     probs = np.concatenate([folds[n][1] for n in names]) if names else np.zeros((0, NUM_CLASSES))
-    return {"runs": [m for m, _ in runs], "epoch": epoch or "last", "heldOut": names, "perFold": per_fold,
+    return {"runs": metas, "epoch": epoch or "last", "heldOut": names, "perFold": per_fold,
             "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in HEADLINE_KEYS},
             "pooled": {**headline(records, probs), "pascal": pascal_scores(records, probs),
                        "circor": circor_scores(records, probs)}}
