@@ -216,14 +216,15 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
     """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
     fold's detected events retyped by the event classifiers trained without that fold (argmax of the
     members' mean probabilities). ``verdict_run``: the record probabilities come from that run's folds
-    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``). ``postprocess``: the
+    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``; "dirA+dirB": their mean). ``postprocess``: the
     event post-processing (default SHIPPED_POSTPROCESS)."""
     postprocess = postprocess or SHIPPED_POSTPROCESS
     meta, folds = load_folds(run_dir)
     if verdict_run:
-        _, vfolds = load_folds(verdict_run)
-        folds = {n: (bases, np.array([vfolds[n][1][vfolds[n][0].index(b)] for b in bases]), frames)
-                 for n, (bases, _, frames) in folds.items() if n in vfolds}
+        # several runs joined by "+": the mean of their record probabilities
+        vfolds = [load_folds(d)[1] for d in verdict_run.split("+")]
+        folds = {n: (bases, np.mean([[v[n][1][v[n][0].index(b)] for b in bases] for v in vfolds], 0), frames)
+                 for n, (bases, _, frames) in folds.items() if all(n in v for v in vfolds)}
     names = sorted(folds)
     per_fold = {}
     for name in names:
@@ -320,7 +321,8 @@ def main(argv=None):
     if args.report:
         post = with_activity(*map(float, args.activity.split("/"))) if args.activity else None
         rep = report(ds, args.report, args.classifiers, args.verdict_run, post)
-        name = "report-verdict-from-" + os.path.basename(os.path.normpath(args.verdict_run)) if args.verdict_run else "report"
+        name = ("report-verdict-from-" + "+".join(os.path.basename(os.path.normpath(d)) for d in args.verdict_run.split("+"))
+                if args.verdict_run else "report")
         if args.activity:
             name += "-activity-" + args.activity.replace("/", "-")
         with open(os.path.join(args.report, name + ".json"), "w") as f:

@@ -163,6 +163,9 @@ class TinyDetectorRun(unittest.TestCase):
             own = detector_cv.main(["--report", verdict])
             two = detector_cv.main(["--report", out, "--verdict-run", verdict])
         self.assertTrue(os.path.exists(os.path.join(out, "report-verdict-from-verdict.json")))
+        with contextlib.redirect_stdout(io.StringIO()):
+            twice = detector_cv.main(["--report", out, "--verdict-run", verdict + "+" + verdict])
+        self.assertEqual(twice["meanSd"]["hierTask22"], own["meanSd"]["hierTask22"], "a mean of one run twice is that run")
         self.assertEqual(two["pooled"], own["pooled"], "the verdict is the verdict run's")
         for key in ("headTask22", "hierTask22"):
             self.assertEqual(two["meanSd"][key], own["meanSd"][key])
