@@ -95,6 +95,9 @@ def train_held_out(corpus, name, held, args, out, stop_after=0, meta=None):
                             groups=groups, conditions=args.conditions,
                             allowed=corpus.allowed(train, args.circor_absent))
     model = build_model(args)
+    if args.init_from:
+        init = args.init_from if os.path.isfile(args.init_from) else os.path.join(args.init_from, name, "model.pt")
+        model.load_state_dict(torch.load(init, map_location="cpu")["state_dict"])
     opt, sched, steps_per_epoch, total = build_optimiser(model, args)
     evals = eval_epochs(args)
     probs = np.zeros((len(evals), len(records), NUM_CLASSES), dtype=np.float32)
@@ -322,6 +325,8 @@ def build_parser():
     ap.add_argument("--circor-absent", default="normal", choices=["normal", "not-murmur"],
                     help="target of a murmur-Absent CirCor recording: normal, or any of heart_corpus.NOT_MURMUR "
                          "(extra sounds were not assessed)")
+    ap.add_argument("--init-from", help="fine-tune: a checkpoint, or a run folder whose <held-out set>/model.pt "
+                                        "(trained without the same units) starts each held-out set")
     ap.add_argument("--sources", default="ABC", help="which sources the corpus holds (tests: fewer)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pascal", default=hd.DEFAULT_DATA)

@@ -225,6 +225,17 @@ class TinyRun(unittest.TestCase):
         for k in ("circorRecordingAuc", "circorPatientAuc", "circorAbnormalAuc"):
             self.assertTrue(0 <= rep["pooled"][k] <= 1, k)
         self.assertEqual(rep["pooled"]["circor"]["n"]["patients"], len(held))
+        # Fine-tuning starts each held-out set from the model trained without the same units.
+        tuned = os.path.join(tmp, "tuned")
+        with contextlib.redirect_stdout(io.StringIO()):
+            heart_cv.main(argv[:-1] + [tuned, "--epochs", "1", "--lr", "0", "--init-from", out])
+        import torch
+        start = torch.load(os.path.join(out, name, "model.pt"), map_location="cpu")["state_dict"]
+        end = torch.load(os.path.join(tuned, name, "model.pt"), map_location="cpu")["state_dict"]
+        weights = [k for k in start if k.endswith("weight") and "features" not in k]
+        self.assertTrue(weights)
+        for k in weights:
+            torch.testing.assert_close(end[k], start[k], msg=k)
         entry = cv_metrics_entry({**rep, "pooled": {**rep["pooled"], "pascal": heart_cv.pascal_scores(
             [{"source": "B", "label": 3, "folder": "normal"}], np.array([[0.1, 0.1, 0.1, 0.7]]))}})
         self.assertEqual(entry["split"], "cv-out-of-fold")
