@@ -132,8 +132,8 @@ def event_row(ds, bases, frames, postprocess, retype=None, prefix=""):
            "segmentF1CAS": ev["families"]["segment"]["CAS"]["f1"],
            "segmentF1DAS": ev["families"]["segment"]["DAS"]["f1"],
            "agnosticInStretchF1": ev["families"]["agnosticInStretch"]["f1"]}
-    if prefix:
-        out = {prefix + k[0].upper() + k[1:]: v for k, v in out.items() if k != "agnosticF1" and k != "agnosticInStretchF1"}
+    if prefix:   # the class-agnostic figures do not depend on who types the events
+        out = {prefix + k[0].upper() + k[1:]: v for k, v in out.items() if k not in ("agnosticF1", "agnosticInStretchF1")}
     return out
 
 
@@ -223,8 +223,9 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
     if verdict_run:
         # several runs joined by "+": the mean of their record probabilities
         vfolds = [load_folds(d)[1] for d in verdict_run.split("+")]
-        folds = {n: (bases, np.mean([[v[n][1][v[n][0].index(b)] for b in bases] for v in vfolds], 0), frames)
-                 for n, (bases, _, frames) in folds.items() if all(n in v for v in vfolds)}
+        by_base = [{n: dict(zip(v[n][0], v[n][1])) for n in v} for v in vfolds]
+        folds = {n: (bases, np.mean([[v[n][b] for b in bases] for v in by_base], 0), frames)
+                 for n, (bases, _, frames) in folds.items() if all(n in v for v in by_base)}
     names = sorted(folds)
     per_fold = {}
     for name in names:
@@ -263,6 +264,7 @@ def markdown(rep):
     fmt = lambda k: f"{ms[k][0]:.3f} ± {ms[k][1]:.3f}"
     pooled = rep["pooled"]
     t = rep["thresholds"]
+    post = rep.get("postprocess", SHIPPED_POSTPROCESS)
     return "\n".join([
         f"### Detector CV ({len(rep['heldOut'])} held-out folds)"
         + (f"; verdict from {rep['verdictRun']}" if rep.get("verdictRun") else ""), "",
@@ -272,8 +274,7 @@ def markdown(rep):
         f"| hierarchical (P(PQ) ≥ {t['poorQualityThreshold']:.2f}, P(adv) ≥ {t['adventitiousThreshold']:.2f}) | "
         f"{fmt('hierTask21')} | {fmt('hierTask22')} | {pooled['hierarchical']['task21']['Score']:.3f} | "
         f"{pooled['hierarchical']['task22']['Score']:.3f} |", "",
-        f"Events (activity thresholds {rep.get('postprocess', SHIPPED_POSTPROCESS)['threshold']} / "
-        f"{rep.get('postprocess', SHIPPED_POSTPROCESS)['thresholdLow']}): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
+        f"Events (activity thresholds {post['threshold']} / {post['thresholdLow']}): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
         "| adventitious-family event F1 | CAS 1-s segment F1 | DAS 1-s segment F1 | agnostic F1 in the annotated stretch |",
         "|---|---|---|---|",
         f"| {fmt('familyEventF1')} | {fmt('segmentF1CAS')} | {fmt('segmentF1DAS')} | {fmt('agnosticInStretchF1')} |", "",

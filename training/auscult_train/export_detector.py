@@ -111,6 +111,11 @@ def main(argv=None):
     diff = max(diffs.values())
     print(f"{args.id}: ONNX (onnxruntime-web wasm) vs PyTorch on {len(recs)} recordings: max |d| = {diff:.2e} "
           f"({', '.join(f'{k} {v:.2e}' for k, v in diffs.items())})", flush=True)
+    g = golden(model, ds, params)
+    close = [r["file"] for r in g if r["thresholdMargin"] <= MARGIN_FACTOR * diff]
+    if close:
+        raise SystemExit(f"golden recordings with an activity value within {MARGIN_FACTOR} x {diff:.1e} of a threshold: "
+                         f"{close}; choose others (GOLDEN_RECORDINGS)")
 
     if args.cv:
         metrics = {"split": f"{len(ev['heldOut'])}-fold patient-grouped CV over all patients, out-of-fold "
@@ -162,11 +167,6 @@ def main(argv=None):
                      "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split"),
                      **({"verdictTrunk": ckpt["verdictTrunk"]} if two else {})},
     }
-    g = golden(model, ds, params)
-    close = [r["file"] for r in g if r["thresholdMargin"] <= MARGIN_FACTOR * diff]
-    if close:
-        raise SystemExit(f"golden recordings with an activity value within {MARGIN_FACTOR} x {diff:.1e} of a threshold: "
-                         f"{close}; choose others (GOLDEN_RECORDINGS)")
     manifest_path, manifest, total = update_manifest(args.out_dir, [entry])
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
     with open(args.golden, "w") as f:

@@ -3,7 +3,7 @@
 // printed result can be traced to the model files that produced it.
 import Box from '@mui/material/Box';
 import { useEffect, useState } from 'react';
-import type { ModelCatalog, RecordingAnalysis } from '../../core/types';
+import type { ModelCatalog, ModelVote, RecordingAnalysis } from '../../core/types';
 import { BACKEND_LABEL, modelBackendLines } from '../analysis/backendNames';
 import { agreement as computeAgreement, AGREEMENT_TEXT, type AgreementKind } from '../../analysis/agreement';
 import { supportingEvents } from '../../analysis/events';
@@ -44,7 +44,7 @@ export interface ReportViewProps {
  * A4 page three "Model: class" votes wrap every row to two or three lines, and it is the disagreements
  * a reader needs to see.
  */
-function votesText(label: string, votes: readonly { modelId: string; label: string }[], catalog?: ModelCatalog): string {
+function votesText(label: string, votes: readonly ModelVote[], catalog?: ModelCatalog): string {
   if (votes.length > 1 && votes.every((v) => v.label === label)) return 'all agree';
   return votes.map((v) => `${modelLabel(v.modelId, catalog)}: ${v.label}`).join(' · ');
 }
