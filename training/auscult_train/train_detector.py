@@ -10,6 +10,11 @@
   frame losses are masked; they train only the record head. With --partial-labels the activity loss
   also skips the frames that may hold an unmarked breath (detector.annotated_stretch_mask: before the
   first and after the last annotated event, deep inside gaps > 2 s).
+* With --record-negatives W the record label also teaches the frame classes outside the annotated
+  events (SPRSound's record label covers the whole recording, its events only some breaths): on every
+  frame of a recording that is not inside an annotated event, W * -log(1 - P(classes the record
+  excludes)) (detector.excluded_classes: a Normal recording holds no adventitious class anywhere, a
+  CAS recording no crackle, a DAS recording no wheeze).
 * Loss: act_weight BCE(activity) + CE(frame class, active frames only, inverse-sqrt-frequency class weights,
   label smoothing 0.05) + 0.5 CE(record class, inverse-sqrt-frequency weights).
 * Augmentation: random gain, white noise (p=0.5, 15-40 dB SNR), SpecAugment frequency masks
@@ -33,13 +38,29 @@ import torch.nn.functional as F
 
 from . import data
 from .detector import (POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, annotated_stretch_mask,
-                       frame_targets)
+                       excluded_classes, frame_targets)
 from .detector_eval import quick_val, split_bases
 from .features import DETECTOR_FEATURES, FEATURE_TYPE
 from .models import count_params
 from .train import LABEL_SMOOTHING, git_commit, spec_augment
 
 WINDOW_POWER = 3 * DETECTOR_FEATURES.n_fft / 8   # sum of the periodic Hann window squared
+EXCLUDED = torch.from_numpy(excluded_classes())   # [record class, event class]
+
+
+def record_negative_loss(cls_logits, cls_t, rec_t):
+    """Mean over the frames outside annotated events (cls_t < 0) of -log(1 - P(excluded classes)),
+    where the record label (rec_t) excludes them; 0 when no frame has an excluded class.
+
+    cls_logits [B, C, T], cls_t [B, T] (-1 outside events), rec_t [B] record class indices."""
+    excl = EXCLUDED[rec_t][:, :, None]                           # [B, C, 1]
+    logp = torch.log_softmax(cls_logits, dim=1)
+    # log P(allowed) = logsumexp over the allowed classes; -inf-safe via masking with a large negative
+    log_allowed = torch.logsumexp(logp.masked_fill(excl.bool(), -1e4), dim=1)   # [B, T]
+    frames = (cls_t < 0) & (excl.sum(1) > 0)                     # [B, T]
+    if not frames.any():
+        return cls_logits.sum() * 0
+    return -log_allowed[frames].mean()
 
 
 class SpecCache:
@@ -166,6 +187,8 @@ def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, st
             l_cls = act.sum() * 0
         l_rec = F.cross_entropy(rec, rec_t, weight=rec_w, label_smoothing=LABEL_SMOOTHING)
         loss = args.act_weight * l_act + l_cls + args.record_weight * l_rec
+        if args.record_negatives:
+            loss = loss + args.record_negatives * record_negative_loss(cls, cls_t, rec_t)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -205,6 +228,8 @@ def add_recipe_arguments(ap):
     ap.add_argument("--act-weight", type=float, default=1.0)
     ap.add_argument("--partial-labels", action="store_true",
                     help="activity loss only where the target is known (detector.annotated_stretch_mask)")
+    ap.add_argument("--record-negatives", type=float, default=0.0,
+                    help="weight of the record-label negatives on the frame classes outside annotated events")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--threads", type=int, default=1, help="1 is ~7x faster than 2 when other jobs share the 2 cores (OpenMP spin)")
