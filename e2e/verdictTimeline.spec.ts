@@ -48,6 +48,12 @@ async function checkSameAsCli(page: Page, wav: string, testInfo: TestInfo): Prom
   app.event_annotation.forEach((e, i) => expect(Math.abs(e.confidence - cli.event_annotation[i].confidence)).toBeLessThanOrEqual(0.002));
 }
 
+/** Whether the shipped detector types the events with the record verdict (manifest postprocess.eventTyping). */
+function typesWithRecord(): boolean {
+  const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { models: { task: string; postprocess?: { eventTyping?: string } }[] };
+  return manifest.models.some((m) => m.task === 'respiratory-detector' && m.postprocess?.eventTyping === 'verdict-weighted');
+}
+
 async function checkAgreement(page: Page, wav: string): Promise<void> {
   await page.goto('/');
   await dropFiles(page, [fileFromDisk(dataPath(wav), 'audio/wav')]);
@@ -78,6 +84,20 @@ async function checkAgreement(page: Page, wav: string): Promise<void> {
       await expect(pointer).toHaveCount(0);
       // The supporting events listed under the verdict are the table's events of that family.
       await expect(page.locator('[data-testid="verdict-support"] .MuiChip-root').first()).toBeVisible();
+    }
+  }
+  if (typesWithRecord()) {
+    // Events typed with the record: no event names a family that the verdict rules out, and an event
+    // whose type the record changed shows the event model's own class.
+    const ruledOut = verdict === 'Normal' ? [...CAS_CLASSES, ...DAS_CLASSES] : verdict === 'CAS' ? DAS_CLASSES : verdict === 'DAS' ? CAS_CLASSES : [];
+    expect(labels.filter((l) => ruledOut.includes(l)), `${wav}: ${verdict} verdict`).toEqual([]);
+    const rows = page.getByTestId('event-row');
+    for (let i = 0; i < (await rows.count()); i++) {
+      const own = rows.nth(i).getByTestId('event-own-label');
+      if (!(await own.count())) continue;
+      const ownLabel = (await own.getAttribute('data-own-label')) ?? '';
+      expect(['Normal', ...CAS_CLASSES, ...DAS_CLASSES]).toContain(ownLabel);
+      expect(ownLabel).not.toBe(labels[i]);
     }
   }
   const adventitious = labels.filter((l) => l !== 'Normal').length;

@@ -44,6 +44,18 @@ describe('event edits', () => {
     expect(ruled).toMatchObject({ label: 'Fine Crackle', confidence: 0.2 });
   });
 
+  it('an edited event is classified again with the record when the verdict types events so', () => {
+    const probs = [0.55, 0, 0.02, 0, 0.02, 0.4, 0.01];
+    const verdict = { label: 'DAS', confidence: 0.7, recordProbs: [0.2, 0.05, 0.7, 0.03, 0.02], recordClasses: ['Normal', 'CAS', 'DAS', 'CAS & DAS', 'Poor Quality'], eventTyping: 'verdict-weighted' as const };
+    const typed = applyClassification(list, 'ev-1', { probs, label: 'Normal', votes: [], model: 'ensemble' }, false, verdict)[0];
+    expect(typed).toMatchObject({ label: 'Fine Crackle', ownLabel: 'Normal', confidence: 0.4 });
+    // Agreeing again drops the stale own label; a clinician's label never carries one.
+    const agreed = applyClassification([typed], 'ev-1', { probs: [0.1, 0, 0, 0, 0, 0.9, 0], label: 'Fine Crackle', votes: [], model: 'ensemble' }, false, verdict)[0];
+    expect(agreed.ownLabel).toBeUndefined();
+    expect(relabelEvent([typed], 'ev-1', 'Wheeze')[0].ownLabel).toBeUndefined();
+    expect(applyClassification(list, 'ev-1', { probs, label: 'Normal', votes: [], model: 'ensemble' }, false, { ...verdict, eventTyping: undefined })[0].label).toBe('Normal');
+  });
+
   it('the verdict rests on the events of its group; edits imply a label by the SPRSound rules', () => {
     const mixed = [ev('a', 0, 1, 'Normal'), ev('b', 1, 2, 'Wheeze'), ev('c', 2, 3, 'Fine Crackle'), ev('d', 3, 4, 'Wheeze+Crackle')];
     expect(supportingEvents('CAS', mixed).map((e) => e.id)).toEqual(['b', 'd']);

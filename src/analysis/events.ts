@@ -1,8 +1,8 @@
 // The clinician's edits to a recording's events, as pure functions over an immutable list, so the
 // timeline, the table, history and the exports all see one consistent, time-ordered list.
-import type { AnalysedEvent, FamilyActivity, ReferenceClassification, TimedEvent } from '../core/types';
-import { EVENT_CLASSES, type Family } from '../core/labels';
-import { rulesLabel, type GroupTable } from '../inference/postprocess';
+import type { AnalysedEvent, FamilyActivity, ReferenceClassification, TimedEvent, VerdictResult } from '../core/types';
+import { EVENT_CLASSES, EVENT_NAMES, type Family } from '../core/labels';
+import { rulesLabel, typeWithRecord, type GroupTable } from '../inference/postprocess';
 
 /** Below this peak activity a family is not pointed to at all. */
 export const MIN_POINTED_ACTIVITY = 0.05;
@@ -98,32 +98,52 @@ export function deleteEvent(events: readonly AnalysedEvent[], id: string): Analy
  * models' probabilities and votes stay visible next to it.
  */
 export function relabelEvent(events: readonly AnalysedEvent[], id: string, label: string): AnalysedEvent[] {
-  return events.map((e) => (e.id === id ? { ...e, label, confidence: 1, labelByClinician: true, edited: true } : e));
+  return events.map((e) => {
+    if (e.id !== id) return e;
+    const { ownLabel: _modelsOwn, ...rest } = e;
+    return { ...rest, label, confidence: 1, labelByClinician: true, edited: true };
+  });
 }
 
-/** The model's new opinion on an edited event: label, confidence, probabilities and votes. */
+/**
+ * The label an event shows: its model's own label (`ownLabel`), or, when the verdict types the events
+ * with the record (VerdictResult.eventTyping), the verdict-weighted type of its label-table `probs`;
+ * `ownLabel` is returned beside it only when the two differ.
+ */
+export function withRecordTyping(probs: readonly number[], ownLabel: string, verdict: VerdictResult | null | undefined): { label: string; ownLabel?: string } {
+  if (verdict?.eventTyping !== 'verdict-weighted' || !verdict.recordProbs || !verdict.recordClasses) return { label: ownLabel };
+  const label = EVENT_NAMES[typeWithRecord(probs, EVENT_NAMES, GROUPS, verdict.recordProbs, verdict.recordClasses, verdict.label)];
+  return label === ownLabel ? { label } : { label, ownLabel };
+}
+
+/**
+ * The model's new opinion on an edited event: label, confidence, probabilities and votes; the label
+ * typed with the record when `verdict` says so (withRecordTyping).
+ */
 export function applyClassification(
   events: readonly AnalysedEvent[],
   id: string,
   result: { probs: number[]; label?: string; votes: AnalysedEvent['votes']; model: string },
   keepClinicianLabel = false,
+  verdict?: VerdictResult | null,
 ): AnalysedEvent[] {
   return events.map((e) => {
     if (e.id !== id) return e;
     let k = 0;
     for (let i = 1; i < result.probs.length; i++) if (result.probs[i] > result.probs[k]) k = i;
     // The classifier's label follows the manifest's decision rule; argmax only if none was given.
-    const modelLabel = result.label ?? EVENT_CLASSES[k].name;
+    const typed = withRecordTyping(result.probs, result.label ?? EVENT_CLASSES[k].name, verdict);
     const keep = keepClinicianLabel && e.labelByClinician;
-    const label = keep ? e.label : modelLabel;
+    const { ownLabel: _previous, ...rest } = e;
     return {
-      ...e,
+      ...rest,
       probs: result.probs,
       votes: result.votes,
       model: result.model,
-      confidence: keep ? e.confidence : result.probs[EVENT_CLASSES.findIndex((c) => c.name === modelLabel)],
-      label,
+      confidence: keep ? e.confidence : result.probs[EVENT_CLASSES.findIndex((c) => c.name === typed.label)],
+      label: keep ? e.label : typed.label,
       labelByClinician: keep ? true : false,
+      ...(!keep && typed.ownLabel !== undefined && { ownLabel: typed.ownLabel }),
     };
   });
 }

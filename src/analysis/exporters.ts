@@ -59,7 +59,7 @@ export function toCsv(events: readonly AnalysedEvent[]): string {
       (e.end - e.start).toFixed(3),
       e.label,
       round4(e.confidence),
-      e.labelByClinician ? 'clinician' : e.edited ? 'model (edited boundaries)' : 'model',
+      e.labelByClinician ? 'clinician' : `model${e.edited ? ' (edited boundaries)' : ''}${e.ownLabel ? `, typed with the record (event model alone: ${e.ownLabel})` : ''}`,
       ...EVENT_CLASSES.map((_, k) => (e.probs ? round4(e.probs[k]) : undefined)),
       ...models.flatMap((m) => {
         const v = votes.get(m);

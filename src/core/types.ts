@@ -196,6 +196,11 @@ export interface AnalysedEvent extends TimedEvent {
   added?: boolean;
   /** The label was set by the clinician, not by a model. */
   labelByClinician?: boolean;
+  /**
+   * The event model's own label, kept when the recording's verdict typed the event otherwise
+   * (VerdictResult.eventTyping); absent when they agree.
+   */
+  ownLabel?: string;
 }
 
 export interface VerdictResult {
@@ -210,7 +215,12 @@ export interface VerdictResult {
   /** 'hierarchical': P(CAS or DAS or CAS & DAS | not Poor Quality) and the threshold it was held to. */
   adventitiousProbability?: number;
   adventitiousThreshold?: number;
+  /** 'verdict-weighted': the events are typed with the record's verdict and probabilities. */
+  eventTyping?: EventTyping;
 }
+
+/** How a detector's verdict types the events (inference/postprocess.ts typeWithRecord). */
+export type EventTyping = 'verdict-weighted';
 
 /**
  * Where the detector hears each adventitious family: per bin of `binS` seconds (bin i starts at

@@ -9,7 +9,7 @@ import { sourceAt, type AudioSource } from '../audio/source';
 import { EVENT_CLASSES } from '../core/labels';
 import { DETECTOR_TASK, modelsForTask, type DetectorModelEntry, type Manifest } from './manifest';
 import type { ModelStore } from './modelStore';
-import { detectEvents, recordVerdict, type DetectedEvent, type FrameTiming, type GroupTable, type RecordVerdict, type Verdict } from './postprocess';
+import { detectEvents, recordVerdict, type DetectedEvent, type EventTyping, type FrameTiming, type GroupTable, type RecordVerdict, type Verdict } from './postprocess';
 import type { LoadedSession } from './runtime';
 import { throwIfCancelled, type StepHooks } from '../core/steps';
 
@@ -61,6 +61,8 @@ export interface DetectionResult {
   verdictMethod: Verdict;
   /** The manifest's threshold on P(adventitious) ('hierarchical' verdicts). */
   adventitiousThreshold?: number;
+  /** How the verdict types the events (the manifest's postprocess.eventTyping). */
+  eventTyping?: EventTyping;
 }
 
 export interface ChunkSpan {
@@ -193,6 +195,7 @@ export class Detector {
       verdict,
       verdictMethod: m.postprocess.verdict,
       adventitiousThreshold: m.postprocess.adventitiousThreshold,
+      ...(m.postprocess.eventTyping && { eventTyping: m.postprocess.eventTyping }),
     };
   }
 }

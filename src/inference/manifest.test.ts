@@ -32,6 +32,9 @@ describe('parseManifest', () => {
   it('refuses an entry missing what its task needs, naming the model and the field', () => {
     expect(() => parseManifest(withModel(DETECTOR_TASK, (m) => delete m.frameHopSamples))).toThrow(/model "detector-[^"]+"\.frameHopSamples is missing/);
     expect(() => parseManifest(withModel(DETECTOR_TASK, (m) => ((m.postprocess as Record<string, unknown>).verdict = 'vote')))).toThrow(/postprocess\.verdict/);
+    expect(() => parseManifest(withModel(DETECTOR_TASK, (m) => ((m.postprocess as Record<string, unknown>).eventTyping = 'vote')))).toThrow(/postprocess\.eventTyping is "vote"/);
+    const rulesTyped = (m: Record<string, unknown>) => Object.assign(m.postprocess as Record<string, unknown>, { verdict: 'rules', eventTyping: 'verdict-weighted' });
+    expect(() => parseManifest(withModel(DETECTOR_TASK, rulesTyped))).toThrow(/eventTyping needs a verdict from the record head/);
     expect(() => parseManifest(withModel(HEART_TASK, (m) => delete (m.input as Record<string, unknown>).windowSamples))).toThrow(/input\.windowSamples/);
     expect(() => parseManifest(withModel(EVENT_TASK, (m) => delete (m.feature as Record<string, unknown>).hop))).toThrow(/feature\.hop/);
     expect(() => parseManifest(withModel(EVENT_TASK, (m) => (m.task = 'lung-sound')))).toThrow(/task is "lung-sound"/);

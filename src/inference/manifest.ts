@@ -206,6 +206,12 @@ function assertModel(v: unknown, i: number): asserts v is ModelEntry {
       malformed(`${where}.postprocess.verdict`, `is "${post.verdict}", not "head", "rules" or "hierarchical"`);
     }
     if (post.verdict === 'hierarchical') need(post, `${where}.postprocess`, { adventitiousThreshold: 'n0' });
+    if (post.eventTyping !== undefined && post.eventTyping !== 'verdict-weighted') {
+      malformed(`${where}.postprocess.eventTyping`, `is "${String(post.eventTyping)}", not "verdict-weighted"`);
+    }
+    if (post.eventTyping !== undefined && post.verdict === 'rules') {
+      malformed(`${where}.postprocess.eventTyping`, 'needs a verdict from the record head ("head" or "hierarchical"), not "rules"');
+    }
     if ((m.frameHopSamples as number) % (feature.hop as number) !== 0) {
       malformed(`${where}.frameHopSamples`, `(${m.frameHopSamples}) is not a whole number of STFT hops (feature.hop ${feature.hop})`);
     }

@@ -13,7 +13,7 @@ import { describeWithData } from '../testing/withData';
 import { Detector } from './detector';
 import { parseManifest } from './manifest';
 import { ModelStore } from './modelStore';
-import { activeRuns, detectEvents, medianBinary, recordVerdict, segments, type DetectedEvent, type GroupTable, type PostprocessParams } from './postprocess';
+import { activeRuns, detectEvents, medianBinary, recordVerdict, segments, typeWithRecord, type DetectedEvent, type GroupTable, type PostprocessParams } from './postprocess';
 import { configureRuntime } from './runtime';
 
 interface GoldenRecording {
@@ -24,7 +24,7 @@ interface GoldenRecording {
   classProbs: number[];
   recordProbs: number[];
   thresholdMargin: number;
-  events: { start: number; end: number; type: string; confidence: number }[];
+  events: { start: number; end: number; type: string; confidence: number; typedWithRecord?: string }[];
   verdict: { label: string; confidence: number };
 }
 
@@ -127,6 +127,22 @@ describe('hierarchical record verdict', () => {
   });
 });
 
+describe('event types with the record', () => {
+  interface TypingFixture {
+    classes: string[];
+    recordClasses: string[];
+    cases: { name: string; probs: number[]; recordProbs: number[]; verdict: string; type: string }[];
+  }
+  const fx = JSON.parse(readFileSync(new URL('../../test-fixtures/golden/record-typing.json', import.meta.url), 'utf8')) as TypingFixture;
+
+  it('gives the Python types of the shared fixture (test_record_typing.py checks the same file)', () => {
+    expect(fx.classes).toEqual(EVENT_CLASSES.map((c) => c.name));
+    for (const c of fx.cases) {
+      expect(fx.classes[typeWithRecord(c.probs, fx.classes, GROUPS, c.recordProbs, fx.recordClasses, c.verdict)], c.name).toBe(c.type);
+    }
+  });
+});
+
 describeWithData('detector golden file', [GOLDEN, DATA.models, DATA.sprsoundOriginalWav], () => {
   const g = JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as Golden;
 
@@ -138,6 +154,10 @@ describeWithData('detector golden file', [GOLDEN, DATA.models, DATA.sprsoundOrig
       const v = recordVerdict(events, Float32Array.from(r.recordProbs), g.recordClasses, g.classes, GROUPS, g.postprocess);
       expect(v.label, r.file).toBe(r.verdict.label);
       expect(v.confidence).toBeCloseTo(r.verdict.confidence, 9);
+      if (g.postprocess.eventTyping) {
+        const typed = events.map((e) => g.classes[typeWithRecord(e.probs, g.classes, GROUPS, r.recordProbs, g.recordClasses, v.label)]);
+        expect(typed, r.file).toEqual(r.events.map((e) => e.typedWithRecord));
+      }
     }
   });
 

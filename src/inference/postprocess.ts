@@ -1,4 +1,5 @@
 import { NORMAL, POOR_QUALITY } from '../core/labels';
+import type { EventTyping } from '../core/types';
 // Detector post-processing: frame probabilities -> events and the record verdict.
 // The TypeScript twin of training/auscult_train/postprocess.py; both give identical events for the
 // same frame probabilities (test-fixtures/golden/detector.json checks that).
@@ -25,6 +26,14 @@ import { NORMAL, POOR_QUALITY } from '../core/labels';
 // "CAS & DAS" counts as both). Confidence (rules) = P(not Poor Quality) x prod over the two groups of
 // P(decision), P(group present) = max over events of mean activity x the event's class-probability
 // mass in that group. All sums in float64, in frame order.
+//
+// Event types with the record (eventTyping 'verdict-weighted'; applied to whoever typed the event):
+// q = record probabilities renormalised without Poor Quality; P(CAS present) = q[CAS] + q[CAS & DAS],
+// P(DAS present) = q[DAS] + q[CAS & DAS]; weight w(c) = q[Normal] for the normal group, else the
+// product of the class's families' presence; type = argmax of p(c) w(c) over the classes whose
+// families the verdict names (Normal: the normal group only; Poor Quality: every class), first
+// maximum wins. An event hears a few hundred ms, the record head the whole recording; and the
+// timeline never shows a family that the verdict rules out.
 
 export type Verdict = 'rules' | 'head' | 'hierarchical';
 
@@ -43,7 +52,11 @@ export interface PostprocessParams {
   poorQualityThreshold: number;
   /** 'hierarchical' only: P(adventitious | not Poor Quality) at or above which the record is adventitious. */
   adventitiousThreshold?: number;
+  /** Events typed with the record verdict and probabilities (see typeWithRecord); absent: as typed. */
+  eventTyping?: EventTyping;
 }
+
+export type { EventTyping };
 
 export interface FrameTiming {
   frameHopMs: number;
@@ -260,4 +273,49 @@ export function recordVerdict(
   const das = label === 'DAS' || label === 'CAS & DAS';
   const confidence = (1 - pq) * (cas ? pres.CAS : 1 - pres.CAS) * (das ? pres.DAS : 1 - pres.DAS);
   return { label, confidence };
+}
+
+/** The adventitious families of a group ('CAS & DAS' = both). */
+function groupFamilies(group: EventGroup | undefined): ('CAS' | 'DAS')[] {
+  return group === 'CAS & DAS' ? ['CAS', 'DAS'] : group === 'CAS' || group === 'DAS' ? [group] : [];
+}
+
+const VERDICT_FAMILIES: Record<string, readonly ('CAS' | 'DAS')[]> = {
+  [NORMAL]: [],
+  CAS: ['CAS'],
+  DAS: ['DAS'],
+  'CAS & DAS': ['CAS', 'DAS'],
+  [POOR_QUALITY]: ['CAS', 'DAS'],
+};
+
+/**
+ * Index (in `classes`) of an event's type under the verdict-weighted rule (header): `probs` are the
+ * event's class probabilities in `classes` order, `recordProbs` the record head's in `recordClasses`
+ * order, `verdictLabel` the record verdict.
+ */
+export function typeWithRecord(
+  probs: readonly number[],
+  classes: readonly string[],
+  groups: GroupTable,
+  recordProbs: ArrayLike<number>,
+  recordClasses: readonly string[],
+  verdictLabel: string,
+): number {
+  const q = (c: string) => recordProbs[recordClasses.indexOf(c)];
+  const notPq = Math.max(1 - q(POOR_QUALITY), 1e-12);
+  const presence = { CAS: (q('CAS') + q('CAS & DAS')) / notPq, DAS: (q('DAS') + q('CAS & DAS')) / notPq };
+  const allowed = VERDICT_FAMILIES[verdictLabel] ?? VERDICT_FAMILIES[POOR_QUALITY];
+  let best = -1;
+  let bestScore = -1;
+  classes.forEach((name, k) => {
+    const fams = groupFamilies(groups[name]);
+    if (!fams.every((f) => allowed.includes(f))) return;
+    const w = fams.length ? fams.reduce((acc, f) => acc * presence[f], 1) : q(NORMAL) / notPq;
+    const score = probs[k] * w;
+    if (score > bestScore) {
+      best = k;
+      bestScore = score;
+    }
+  });
+  return best;
 }

@@ -15,7 +15,15 @@ import { decideClass } from '../inference/decision';
 import { Detector } from '../inference/detector';
 import { eventFeatures } from '../inference/eventFeatures';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask } from '../inference/manifest';
+import { withRecordTyping, GROUPS } from '../analysis/events';
 import { defaultLungOptions, mergeEvents, run } from './lung';
+
+/** Whether an event type's families are among those the verdict names (Poor Quality: any). */
+function allowedBy(verdict: string, type: string): boolean {
+  const g = GROUPS[type];
+  if (g === 'normal' || verdict === 'Poor Quality' || verdict === 'CAS & DAS') return true;
+  return g === verdict;
+}
 
 const BASE = '41251473_2.7_1_p1_2489';
 
@@ -48,8 +56,12 @@ describeWithData('the lung pipeline (real models, Node)', [DATA.models, DATA.spr
       expect(e.end).toBeGreaterThan(e.start);
       expect(e.probs).toHaveLength(EVENT_CLASSES.length);
       expect(e.probs!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-      // The label follows the manifest's decision rule for the choice (chosen on validation patients).
-      expect(e.label).toBe(decideClass(e.probs!, EVENT_CLASSES.map((c) => c.name), result.decisions!.task12));
+      // The event model's own label follows the manifest's decision rule for the choice; the shown one
+      // is typed with the record when the detector says so, and never names a family the verdict rules out.
+      const own = decideClass(e.probs!, EVENT_CLASSES.map((c) => c.name), result.decisions!.task12);
+      expect(e.ownLabel ?? e.label).toBe(own);
+      expect(e).toMatchObject(withRecordTyping(e.probs!, own, result.verdict));
+      if (result.verdict!.eventTyping) expect(allowedBy(result.verdict!.label, e.label), `${e.label} beside ${result.verdict!.label}`).toBe(true);
       expect(e.confidence).toBeCloseTo(e.probs![EVENT_CLASSES.findIndex((c) => c.name === e.label)], 6);
       const modelVotes = e.votes!.filter((v) => !v.modelId.endsWith('(detector)'));
       expect(modelVotes.map((v) => v.modelId).sort()).toEqual(result.eventModels.slice().sort());
@@ -97,5 +109,19 @@ describeWithData('the lung pipeline (real models, Node)', [DATA.models, DATA.spr
     expect(events).toEqual([
       expect.objectContaining({ id: 'ev-1', start: 0.1, end: 0.9, label: 'Wheeze', confidence: 0.6, activity: 0.8, probs: [0.25, 0, 0.75, 0, 0, 0, 0] }),
     ]);
+    expect(events[0].ownLabel).toBeUndefined();
+  });
+
+  it('types the events with the record when the verdict says so, keeping the own label', () => {
+    const detection = { modelId: 'det', classes: ['Normal', 'Wheeze'], events: [{ start: 100, end: 900, type: 'Wheeze', confidence: 0.6, activity: 0.8, probs: [0.25, 0.75] }] };
+    const verdict = { label: 'Normal', confidence: 0.9, recordProbs: [0.9, 0.04, 0.03, 0.01, 0.02], recordClasses: ['Normal', 'CAS', 'DAS', 'CAS & DAS', 'Poor Quality'], eventTyping: 'verdict-weighted' as const };
+    const [normal] = mergeEvents(detection, null, 'ensemble', {}, verdict);
+    expect(normal).toMatchObject({ label: 'Normal', ownLabel: 'Wheeze', probs: [0.25, 0, 0.75, 0, 0, 0, 0] });
+    expect(normal.confidence).toBeCloseTo(0.8 * 0.25, 9);
+    const [cas] = mergeEvents(detection, null, 'ensemble', {}, { ...verdict, label: 'CAS', recordProbs: [0.2, 0.7, 0.05, 0.03, 0.02] });
+    expect(cas).toMatchObject({ label: 'Wheeze', confidence: 0.6 });
+    expect(cas.ownLabel).toBeUndefined();
+    const [asTyped] = mergeEvents(detection, null, 'ensemble', {}, { ...verdict, eventTyping: undefined });
+    expect(asTyped.label).toBe('Wheeze');
   });
 });

@@ -4,11 +4,12 @@
 // probability and each model's vote, the detector's own type as one more vote; without event models
 // the detector's type stays); then (optionally) the annotated reference events are classified for
 // the challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
-import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, FamilyActivity, ModelVote, RecordingAnalysis, ReferenceClassification } from '../core/types';
+import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, FamilyActivity, ModelVote, RecordingAnalysis, ReferenceClassification, VerdictResult } from '../core/types';
 import { sourceAt, type AudioSource, isAudioSource } from '../audio/source';
 import { toTableOrder, vote } from '../analysis/classes';
 import { Detector, groupTable, type DetectionResult } from '../inference/detector';
 import { familyActivity } from '../inference/postprocess';
+import { withRecordTyping } from '../analysis/events';
 import { EventClassifier } from '../inference/eventClassifier';
 import { modelCatalog } from '../inference/catalog';
 import { decisionsFor, DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../inference/manifest';
@@ -28,15 +29,34 @@ export interface LungHooks extends StepHooks {
   onProgress?: (p: AnalysisProgress) => void;
 }
 
+/** The detector's record verdict as the analysis reports it (with how it types the events). */
+export function verdictOf(detection: Pick<DetectionResult, 'verdict' | 'frames' | 'recordClasses' | 'verdictMethod' | 'adventitiousThreshold' | 'eventTyping'>): VerdictResult {
+  return {
+    label: detection.verdict.label,
+    confidence: detection.verdict.confidence,
+    recordProbs: Array.from(detection.frames.recordProbs),
+    recordClasses: detection.recordClasses,
+    method: detection.verdictMethod,
+    ...(detection.verdict.adventitiousProbability !== undefined && {
+      adventitiousProbability: detection.verdict.adventitiousProbability,
+      adventitiousThreshold: detection.adventitiousThreshold,
+    }),
+    ...(detection.eventTyping && { eventTyping: detection.eventTyping }),
+  };
+}
+
 /**
  * The detector's events as analysed events (times in seconds), labelled by the classifiers'
- * predictions (`classified`, one per event) or, when null, by the detector's own frame classes.
+ * predictions (`classified`, one per event) or, when null, by the detector's own frame classes;
+ * then typed with the record when `verdict` says so (analysis/events.ts withRecordTyping: the
+ * event's own label stays in `ownLabel` where it differs).
  */
 export function mergeEvents(
   detection: Pick<DetectionResult, 'events' | 'classes' | 'modelId'>,
   classified: ClassifyResult | null,
   eventModel: string,
   modelDecisions: Record<string, EventDecisions> = {},
+  verdict: VerdictResult | null = null,
 ): AnalysedEvent[] {
   return detection.events.map((e, i) => {
     const detectorProbs = toTableOrder(e.probs, detection.classes);
@@ -45,13 +65,16 @@ export function mergeEvents(
     const end = e.end / 1000;
     const id = `ev-${i + 1}`;
     if (!classified) {
-      return { id, start, end, label: e.type, confidence: e.confidence, probs: detectorProbs, votes: [detectorVote], activity: e.activity, model: detection.modelId };
+      const typed = withRecordTyping(detectorProbs, e.type, verdict);
+      const confidence = typed.label === e.type ? e.confidence : e.activity * detectorProbs[TABLE.indexOf(typed.label)];
+      return { id, start, end, ...typed, confidence, probs: detectorProbs, votes: [detectorVote], activity: e.activity, model: detection.modelId };
     }
     const p = classified.predictions[i];
     const probs = toTableOrder(p.probs, classified.classes);
     const votes = [...Object.entries(p.perModel).map(([id, pm]) => vote(id, toTableOrder(pm, classified.classes), modelDecisions[id])), detectorVote];
-    // The label follows the choice's decision rule (the classifier applied it).
-    return { id, start, end, label: p.label, confidence: probs[TABLE.indexOf(p.label)], probs, votes, activity: e.activity, model: eventModel };
+    // The classifier applied the choice's decision rule; the record may type the event otherwise.
+    const typed = withRecordTyping(probs, p.label, verdict);
+    return { id, start, end, ...typed, confidence: probs[TABLE.indexOf(typed.label)], probs, votes, activity: e.activity, model: eventModel };
   });
 }
 
@@ -150,7 +173,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
       classified = await timed('classify', () => classifier.classify(atRate, spans, options.eventModel, stepHooks('classifying', PROGRESS.classify, what)));
       backend = classified.backend;
     }
-    events = mergeEvents(detection, classified, options.eventModel, modelDecisions);
+    events = mergeEvents(detection, classified, options.eventModel, modelDecisions, verdictOf(detection));
   }
 
   let reference: ReferenceClassification[] | undefined;
@@ -174,19 +197,7 @@ export async function run(store: ModelStore, audio: AudioClip | AudioSource, opt
     modelBackends: store.backendsOf([...(detection ? [detection.modelId] : []), ...members.map((m) => m.id)]),
     durationMs: Math.floor((nativeLength * 1000) / nativeRate),
     events,
-    verdict: detection
-      ? {
-          label: detection.verdict.label,
-          confidence: detection.verdict.confidence,
-          recordProbs: Array.from(detection.frames.recordProbs),
-          recordClasses: detection.recordClasses,
-          method: detection.verdictMethod,
-          ...(detection.verdict.adventitiousProbability !== undefined && {
-            adventitiousProbability: detection.verdict.adventitiousProbability,
-            adventitiousThreshold: detection.adventitiousThreshold,
-          }),
-        }
-      : null,
+    verdict: detection ? verdictOf(detection) : null,
     ...(detection && { familyActivity: familyActivityOf(detection) }),
     reference,
     decisions: members.length ? decisionsFor(store.manifest, options.eventModel, members) : undefined,

@@ -123,9 +123,13 @@ def primary(row):
     return (row["familyEventF1"] + (row["segmentF1CAS"] + row["segmentF1DAS"]) / 2 + row["agnosticInStretchF1"]) / 3
 
 
-def event_row(ds, bases, frames, postprocess, retype=None, prefix=""):
-    """The event figures of one fold (events typed by the detector, or by ``retype``)."""
-    preds = {b: (*frames[b], None, (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
+def event_row(ds, bases, frames, postprocess, retype=None, prefix="", record_probs=None):
+    """The event figures of one fold (events typed by the detector, or by ``retype``; then, with
+    ``postprocess["eventTyping"]``, with the record: ``record_probs`` [R, 5] in ``bases`` order)."""
+    recs = dict(zip(bases, record_probs)) if record_probs is not None else {}
+    if postprocess.get("eventTyping") and record_probs is None:
+        raise ValueError("typing events with the record needs the record probabilities")
+    preds = {b: (*frames[b], recs.get(b), (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE) for b in bases}
     ev = evaluate_events(ds, preds, postprocess, retype=retype)
     out = {"agnosticF1": ev["agnostic"]["f1"], "classAwareF1": ev["classAware"]["f1"],
            "familyEventF1": ev["families"]["familyEvent"]["f1"],
@@ -233,14 +237,18 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
         truth = [ds.records[b] for b in bases]
         others = [n for n in names if n != name]
         head = record_report(truth, probs, {**postprocess, "verdict": "head"})
-        row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
-               **event_row(ds, bases, frames, postprocess)}
-        if classifier_runs:
-            row.update(event_row(ds, bases, frames, postprocess, fold_classifiers(classifier_runs, name, ds), "app"))
+        t_pq = t_adv = None
         if others:
             t_truth = [ds.records[b] for n in others for b in folds[n][0]]
             t_probs = np.concatenate([folds[n][1] for n in others])
             t_pq, t_adv, _ = choose_thresholds(t_truth, t_probs)
+        # Events typed with the record use the verdict this fold would get (thresholds from the other folds).
+        ev_post = hierarchical_params(t_pq, t_adv, postprocess) if postprocess.get("eventTyping") and others else postprocess
+        row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
+               **event_row(ds, bases, frames, ev_post, record_probs=probs)}
+        if classifier_runs:
+            row.update(event_row(ds, bases, frames, ev_post, fold_classifiers(classifier_runs, name, ds), "app", probs))
+        if others:
             hier = record_report(truth, probs, hierarchical_params(t_pq, t_adv, postprocess))
             row.update({"hierTask21": hier["task21"]["Score"], "hierTask22": hier["task22"]["Score"],
                         "tPq": t_pq, "tAdv": t_adv})
@@ -274,7 +282,9 @@ def markdown(rep):
         f"| hierarchical (P(PQ) ≥ {t['poorQualityThreshold']:.2f}, P(adv) ≥ {t['adventitiousThreshold']:.2f}) | "
         f"{fmt('hierTask21')} | {fmt('hierTask22')} | {pooled['hierarchical']['task21']['Score']:.3f} | "
         f"{pooled['hierarchical']['task22']['Score']:.3f} |", "",
-        f"Events (activity thresholds {post['threshold']} / {post['thresholdLow']}): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
+        f"Events (activity thresholds {post['threshold']} / {post['thresholdLow']}"
+        + (f"; types {post['eventTyping']}" if post.get("eventTyping") else "")
+        + f"): class-agnostic F1 {fmt('agnosticF1')}, class-aware F1 {fmt('classAwareF1')}.", "",
         "| adventitious-family event F1 | CAS 1-s segment F1 | DAS 1-s segment F1 | agnostic F1 in the annotated stretch |",
         "|---|---|---|---|",
         f"| {fmt('familyEventF1')} | {fmt('segmentF1CAS')} | {fmt('segmentF1DAS')} | {fmt('agnosticInStretchF1')} |", "",
@@ -300,6 +310,8 @@ def main(argv=None):
                                           "(events from --report's run: a two-trunk detector)")
     ap.add_argument("--activity", help="with --report: activity thresholds HIGH/LOW (default: the shipped "
                                        f"{SHIPPED_POSTPROCESS['threshold']}/{SHIPPED_POSTPROCESS['thresholdLow']})")
+    ap.add_argument("--typing", choices=["verdict-weighted"],
+                    help="with --report: type the events with the record (postprocess.type_with_record)")
     ap.add_argument("--tune-activity", help="a run folder: choose the activity thresholds by nested CV over its folds "
                                             "(writes <run>/activity[-<grid>].json)")
     ap.add_argument("--activity-grid", help="with --tune-activity: HIGHS/LOWS, comma-separated (pairs with low > high "
@@ -320,12 +332,16 @@ def main(argv=None):
         print(json.dumps({k: rep[k] for k in ("nestedMeanSd", "chosen")}, indent=1))
         return rep
     if args.report:
-        post = with_activity(*map(float, args.activity.split("/"))) if args.activity else None
+        post = with_activity(*map(float, args.activity.split("/"))) if args.activity else dict(SHIPPED_POSTPROCESS)
+        if args.typing:
+            post["eventTyping"] = args.typing
         rep = report(ds, args.report, args.classifiers, args.verdict_run, post)
         name = ("report-verdict-from-" + "+".join(os.path.basename(os.path.normpath(d)) for d in args.verdict_run.split("+"))
                 if args.verdict_run else "report")
         if args.activity:
             name += "-activity-" + args.activity.replace("/", "-")
+        if args.typing:
+            name += "-typing-" + args.typing
         with open(os.path.join(args.report, name + ".json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))

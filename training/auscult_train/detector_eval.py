@@ -24,7 +24,7 @@ from . import data, event_metrics
 from .detector import EVENT_CLASSES, EVENT_GROUPS, POOR_QUALITY, RECORD_CLASSES, ExportDetector, load_detector, predict_recording
 from .features import EVENT_FEATURES
 from .models import count_params, load_classifier
-from .postprocess import DEFAULT_PARAMS, detect_events, record_verdict
+from .postprocess import DEFAULT_PARAMS, detect_events, record_verdict, type_events
 from .timing import median_ms
 
 GRID = {
@@ -64,15 +64,18 @@ def ref_events(ds, b):
 
 
 def evaluate_events(ds, preds, params, bases=None, retype=None):
-    """Event scores over the non-Poor-Quality recordings; ``retype(base, events)`` may replace types."""
+    """Event scores over the non-Poor-Quality recordings; ``retype(base, events)`` may replace types, and
+    ``params["eventTyping"]`` then types them with the record (postprocess.type_events)."""
     pairs = []
     for b in bases or preds:
         if ds.records[b] == POOR_QUALITY:
             continue
-        a, c, _, dur = preds[b]
+        a, c, rec, dur = preds[b]
         evs = detect_events(a, c, dur, params)
         if retype:
             evs = retype(b, evs)
+        if params.get("eventTyping") == "verdict-weighted":
+            evs = type_events(evs, rec, record_verdict(evs, rec, params)[0])
         pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
     return {**event_metrics.event_scores(pairs, EVENT_CLASSES),
             "families": event_metrics.family_scores(pairs, EVENT_GROUPS)}

@@ -66,7 +66,11 @@ def golden(model, ds, params, bases=GOLDEN_RECORDINGS):
         out.append({"file": b + ".wav", "nSamples": len(x), "durationMs": duration_ms(len(x)),
                     "activity": [float(v) for v in a], "classProbs": [float(v) for v in c.ravel()],
                     "recordProbs": [float(v) for v in r], "thresholdMargin": margin,
-                    "events": [{k: e[k] for k in ("start", "end", "type", "confidence")} for e in res["events"]],
+                    # "type": the detector's own; "typedWithRecord": the type the verdict gives it (eventTyping)
+                    "events": [{"start": e["start"], "end": e["end"], "type": e.get("ownType", e["type"]),
+                                "confidence": e["confidence"],
+                                **({"typedWithRecord": e["type"]} if params.get("eventTyping") else {})}
+                               for e in res["events"]],
                     "verdict": {"label": res["record_annotation"], "confidence": res["record_confidence"]},
                     "truth": {"record": ds.records[b], "events": [{"start": s, "end": e, "type": t} for s, e, t in ds.events[b]]}})
     return out

@@ -32,6 +32,17 @@ Record verdict (``verdict`` in the manifest): "hierarchical", "rules" or "head".
   of the classes in that group); a present group contributes P(present), an absent one
   1 - P(present). For Poor Quality the confidence is P_head(Poor Quality).
 All sums run in float64, in frame order (TypeScript sums the same way).
+
+Event types with the record (``eventTyping: "verdict-weighted"`` in the manifest; applied to whoever
+typed the event: the event classifiers in the app, or the detector's frame classes): an event's
+class probabilities p come from a few hundred ms of sound, the record head has heard the whole
+recording. q = the record probabilities renormalised without Poor Quality; P(CAS present) =
+q[CAS] + q[CAS & DAS], P(DAS present) = q[DAS] + q[CAS & DAS]; a class's weight w(c) is q[Normal]
+for the normal group and the product of its families' presence otherwise (Wheeze+Crackle: both).
+The type is the argmax of p(c) w(c) over the classes whose families the verdict names (Normal:
+only the normal group; CAS / DAS / CAS & DAS: those families; Poor Quality: every class), first
+maximum wins. So the timeline never shows a family that the verdict rules out. Chosen by nested
+CV over the detector's out-of-fold events (detector card, "Event types with the record").
 """
 import numpy as np
 
@@ -201,7 +212,47 @@ def record_verdict(events, record_probs, params, record_classes=RECORD_CLASSES):
     return label, conf
 
 
+VERDICT_FAMILIES = {NORMAL: frozenset(), "CAS": frozenset({"CAS"}), "DAS": frozenset({"DAS"}),
+                    "CAS & DAS": frozenset({"CAS", "DAS"}), POOR_QUALITY: frozenset({"CAS", "DAS"})}
+
+
+def class_families(name, groups=EVENT_GROUPS):
+    """The adventitious families of an event class (its labels.json group; "CAS & DAS" = both)."""
+    return frozenset(f for f in ("CAS", "DAS") if f in groups.get(name, "normal").split(" & "))
+
+
+def type_with_record(probs, record_probs, verdict_label, classes=EVENT_CLASSES, record_classes=RECORD_CLASSES):
+    """Index of the event's type under the verdict-weighted rule (module doc)."""
+    q = {c: float(v) for c, v in zip(record_classes, record_probs)}
+    not_pq = max(1.0 - q[POOR_QUALITY], 1e-12)
+    presence = {"CAS": (q["CAS"] + q["CAS & DAS"]) / not_pq, "DAS": (q["DAS"] + q["CAS & DAS"]) / not_pq}
+    allowed = VERDICT_FAMILIES[verdict_label]
+    best, best_score = -1, -1.0
+    for k, name in enumerate(classes):
+        fams = class_families(name)
+        if not fams <= allowed:
+            continue
+        w = q[NORMAL] / not_pq if not fams else float(np.prod([presence[f] for f in sorted(fams)]))
+        score = float(probs[k]) * w
+        if score > best_score:
+            best, best_score = k, score
+    return best
+
+
+def type_events(events, record_probs, verdict_label, classes=EVENT_CLASSES):
+    """``events`` (dicts with ``probs``) with their ``type`` set by type_with_record and ``ownType`` kept
+    where it differs."""
+    out = []
+    for e in events:
+        k = type_with_record(e["probs"], record_probs, verdict_label, classes)
+        t = classes[k]
+        out.append({**e, "type": t, **({"ownType": e["type"]} if t != e["type"] else {})})
+    return out
+
+
 def analyse(activity, class_probs, record_probs, duration_ms, params):
     events = detect_events(activity, class_probs, duration_ms, params)
     label, conf = record_verdict(events, record_probs, params)
+    if params.get("eventTyping") == "verdict-weighted":
+        events = type_events(events, record_probs, label)
     return {"record_annotation": label, "record_confidence": conf, "events": events}

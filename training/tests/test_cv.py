@@ -125,7 +125,7 @@ class TinyDetectorRun(unittest.TestCase):
         self.addCleanup(shutil.rmtree, tmp, True)
         out, classifiers = os.path.join(tmp, "run"), os.path.join(tmp, "classifiers")
         args = ["--epochs", "2", "--max-recordings", "10", "--max-batches", "2", "--folds", "2", "--partial-labels",
-                "--out", out]
+                "--record-negatives", "0.5", "--out", out]
         with contextlib.redirect_stdout(io.StringIO()):
             detector_cv.main(args + ["--only", "0"])
             with open(os.path.join(out, "fold0", "records.json")) as f:
@@ -183,6 +183,14 @@ class TinyDetectorRun(unittest.TestCase):
             self.assertIn((row["threshold"], row["thresholdLow"]), grid)
             self.assertAlmostEqual(row["primary"], detector_cv.primary(row))
         self.assertEqual((loose["postprocess"]["threshold"], loose["postprocess"]["thresholdLow"]), (0.9, 0.3))
+        # Events typed with the record: the verdict and the class-agnostic figures do not change.
+        with contextlib.redirect_stdout(io.StringIO()):
+            typed = detector_cv.main(["--report", out, "--typing", "verdict-weighted"])
+        self.assertEqual(typed["postprocess"]["eventTyping"], "verdict-weighted")
+        self.assertTrue(os.path.exists(os.path.join(out, "report-typing-verdict-weighted.json")))
+        self.assertEqual(typed["pooled"], rep["pooled"])
+        for key in ("agnosticF1", "agnosticInStretchF1"):
+            self.assertEqual(typed["meanSd"][key], rep["meanSd"][key])
         self.assertEqual(loose["pooled"], rep["pooled"], "the verdict does not depend on the events")
         self.assertTrue(os.path.exists(os.path.join(out, "report-activity-0.9-0.3.json")))
 

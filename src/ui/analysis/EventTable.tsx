@@ -227,6 +227,13 @@ export const EventTable = memo(function EventTable(p: EventTableProps) {
                     <Box component="span" sx={{ display: 'block', fontSize: '0.75rem', color: 'text.secondary' }} data-testid="event-confidence">
                       {ev.labelByClinician ? 'set by you' : ev.probs ? `${pct(ev.confidence)}${ev.edited ? ' · edited ✎' : ''}` : 'classifying…'}
                     </Box>
+                    {ev.ownLabel && !ev.labelByClinician && (
+                      <Tooltip title={`The event model alone says ${ev.ownLabel}; the class shown weighs its probabilities by what the record verdict heard over the whole recording, and never names a family the verdict rules out.`}>
+                        <Box component="span" sx={{ display: 'block', fontSize: '0.75rem', color: 'text.secondary' }} data-testid="event-own-label" data-own-label={ev.ownLabel}>
+                          with the record · alone: {ev.ownLabel}
+                        </Box>
+                      </Tooltip>
+                    )}
                   </TableCell>
                   {EVENT_CLASSES.map((c, k) => {
                     const v = ev.probs?.[k];

@@ -76,7 +76,7 @@ export function withReclassification(
   if (!r.analysis) return r;
   let events = r.events;
   classified.forEach((e, i) => {
-    events = applyClassification(events, e.id, results[i], true);
+    events = applyClassification(events, e.id, results[i], true, r.analysis?.verdict);
   });
   const eventModels = [...new Set(results.flatMap((x) => x.votes.map((v) => v.modelId)))];
   const analysis: RecordingAnalysis = {

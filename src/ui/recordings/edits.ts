@@ -29,7 +29,7 @@ export function withClassified(rec: LoadedRecording, targets: readonly AnalysedE
   let events = rec.events;
   targets.forEach((t, i) => {
     const now = events.find((e) => e.id === t.id);
-    if (now && now.start === t.start && now.end === t.end) events = applyClassification(events, t.id, results[i], true);
+    if (now && now.start === t.start && now.end === t.end) events = applyClassification(events, t.id, results[i], true, rec.analysis?.verdict);
   });
   return { ...rec, events };
 }

@@ -141,6 +141,7 @@ export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
               <td style={{ ...td, fontWeight: 700 }}>
                 {e.label}
                 {e.labelByClinician ? ' (clinician)' : e.edited ? ' ✎' : ''}
+                {e.ownLabel && !e.labelByClinician ? ` (record; alone ${CLASS_ABBREVIATIONS[e.ownLabel] ?? e.ownLabel})` : ''}
               </td>
               <td style={td}>{e.labelByClinician ? 'set' : e.probs ? pct(e.confidence) : '—'}</td>
               {EVENT_CLASSES.map((_, k) => (
@@ -156,6 +157,7 @@ export function ReportView({ recording, catalog, onReady }: ReportViewProps) {
       </table>
       <Box sx={{ mt: '2px', color: COLORS.printSecondary }}>
         Probabilities: {EVENT_CLASSES.map((c) => `${CLASS_ABBREVIATIONS[c.name]} = ${c.name}`).join(', ')}. Votes: “all agree” = every model gave the event’s class.
+        {events.some((e) => e.ownLabel && !e.labelByClinician) && ' “record” = typed with the record verdict: the event model’s probabilities weighed by what the verdict heard over the whole recording; “alone” = the event model’s own class.'}
         {agree &&
           ` Annotation: ${(Object.keys(agree.counts) as AgreementKind[])
             .filter((k) => agree.counts[k])
