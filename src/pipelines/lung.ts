@@ -2,7 +2,9 @@
 // (`analyze`, `classify --task 21|22`) and the bench all run. The detector finds the events and the
 // record verdict; the chosen event classifier(s) type the events (each event carries every class's
 // probability and each model's vote, the detector's own type as one more vote; without event models
-// the detector's type stays); then (optionally) the annotated reference events are classified for
+// the detector's type stays), then the record verdict types them where the detector's manifest says so
+// (postprocess.eventTyping: the timeline never names a family the verdict rules out; the event model's
+// own label stays in `ownLabel`); then (optionally) the annotated reference events are classified for
 // the challenge metrics. Everything comes back in label-table order so the UI never re-maps classes.
 import type { AnalysedEvent, AnalysisProgress, AnalyzeOptions, AudioClip, Backend, ClassifyResult, EventDecisions, EventSpan, FamilyActivity, ModelVote, RecordingAnalysis, ReferenceClassification, VerdictResult } from '../core/types';
 import { sourceAt, type AudioSource, isAudioSource } from '../audio/source';

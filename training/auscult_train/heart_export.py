@@ -112,10 +112,15 @@ def circor_entry(cc):
 
 
 def transfer_entry(rep):
-    """A hold-source report (heart_cv --protocol hold-source --source C): the shipped model's recipe trained
-    without CirCor, scored on all of it: how it hears a stethoscope it never saw."""
-    return {"split": f"held-out source: {', '.join(rep['heldOut'])} (trained on the other sources only)",
-            "circor": circor_entry(rep["pooled"].get("circor"))}
+    """A hold-source report (heart_cv --protocol hold-source --source C or B): the shipped model's recipe
+    trained without that source, scored on all of it: how it hears a stethoscope it never saw."""
+    pooled = rep["pooled"]
+    out = {"split": f"held-out source: {', '.join(rep['heldOut'])} (trained on the other sources only)"}
+    if pooled.get("circor"):
+        out["circor"] = circor_entry(pooled["circor"])
+    if pooled.get("pascalBA") is not None:
+        out["pascal"] = {k: v for k, v in pooled.items() if k.startswith(("pascalBA", "murmurRecall"))}
+    return out
 
 
 def training_entry(ckpt):

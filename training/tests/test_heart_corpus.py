@@ -120,6 +120,14 @@ class Pieces(unittest.TestCase):
         moved = transfer_entry(heart_cv.report([transfer]))
         self.assertEqual(moved["circor"]["n"]["patients"], 6)
         self.assertIn("without-C", moved["split"])
+        self.assertNotIn("pascal", moved)
+        # A combined recipe's transfer: PASCAL B held out (trained on A + CirCor).
+        b_only = [r for r in pascal if r["source"] == "B"]
+        held_b, _ = write_run("without-b", {"without-B": b_only})
+        moved_b = transfer_entry(heart_cv.report([held_b]))
+        self.assertNotIn("circor", moved_b)
+        self.assertIn("pascalBA", moved_b["pascal"])   # (these B records hold no murmur, so no murmur recall)
+        self.assertTrue(0 <= moved_b["pascal"]["pascalBA"] <= 1)
 
     def test_heart_device_ranges_at_4khz(self):
         f = np.fft.rfftfreq(hd.WINDOW, 1 / hd.ANALYSIS_RATE)
