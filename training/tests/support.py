@@ -5,6 +5,7 @@ the class FAILS with a message naming it, where it was looked for and where it c
 AUSCULT_SKIP_MISSING_DATA=1 in the environment they are skipped instead (the documented opt-out,
 for machines that cannot have the data).
 """
+import json
 import os
 import shutil
 import unittest
@@ -75,3 +76,9 @@ def requires(*needs):
         cls.setUp = setUp
         return cls
     return decorate
+
+
+def shared_fixture(name):
+    """A fixture of test-fixtures/golden/ that the TypeScript twin is tested on too (parsed JSON)."""
+    with open(os.path.join(datasets.REPO_ROOT, "test-fixtures", "golden", name)) as f:
+        return json.load(f)

@@ -1,15 +1,12 @@
 """The partial-label metrics (event_metrics.family_scores) on the shared fixture the TypeScript twin
 (src/metrics/events.ts familyScores) is tested on too, and the detector's partial-label mask."""
-import json
-import os
 import unittest
 
 import numpy as np
 
 from training.auscult_train.detector import EVENT_GROUPS, FRAME_CENTRE_MS, FRAME_HOP_MS, annotated_stretch_mask
 from training.auscult_train.event_metrics import family_scores
-
-FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "test-fixtures", "golden", "family-metrics.json")
+from training.tests.support import shared_fixture
 
 
 def counts(prf):
@@ -18,8 +15,7 @@ def counts(prf):
 
 class FamilyScoresTest(unittest.TestCase):
     def test_matches_the_shared_fixture(self):
-        with open(FIXTURE) as f:
-            fx = json.load(f)
+        fx = shared_fixture("family-metrics.json")
         pairs = [([tuple(e) for e in r["reference"]], [tuple(e) for e in r["estimated"]]) for r in fx["recordings"]]
         s = family_scores(pairs, EVENT_GROUPS)
         exp = fx["expected"]

@@ -1,19 +1,15 @@
 """Event types with the record (postprocess.type_with_record) equal the shared fixture that the
 TypeScript twin (src/inference/postprocess.ts typeWithRecord) is tested on too."""
-import json
-import os
 import unittest
 
 from training.auscult_train.detector import EVENT_CLASSES, RECORD_CLASSES
 from training.auscult_train.postprocess import analyse, type_events, type_with_record
-
-FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "test-fixtures", "golden", "record-typing.json")
+from training.tests.support import shared_fixture
 
 
 class RecordTypingTest(unittest.TestCase):
     def test_matches_the_shared_fixture(self):
-        with open(FIXTURE) as f:
-            fx = json.load(f)
+        fx = shared_fixture("record-typing.json")
         self.assertEqual(fx["classes"], EVENT_CLASSES)
         self.assertEqual(fx["recordClasses"], RECORD_CLASSES)
         for case in fx["cases"]:

@@ -1,18 +1,14 @@
 """The hierarchical record verdict equals the shared fixture that the TypeScript twin is tested on too."""
-import json
-import os
 import unittest
 
 from training.auscult_train.detector import RECORD_CLASSES
 from training.auscult_train.postprocess import adventitious_probability, record_verdict
-
-FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "test-fixtures", "golden", "verdicts.json")
+from training.tests.support import shared_fixture
 
 
 class HierarchicalVerdictTest(unittest.TestCase):
     def test_matches_the_shared_fixture(self):
-        with open(FIXTURE) as f:
-            fx = json.load(f)
+        fx = shared_fixture("verdicts.json")
         self.assertEqual(fx["recordClasses"], RECORD_CLASSES)
         params = {"verdict": "hierarchical", **fx["params"]}
         for case in fx["cases"]:
