@@ -48,6 +48,7 @@ import numpy as np
 
 from .detector import (EVENT_CLASSES, EVENT_GROUPS, FRAME_HOP_MS, FRAME_OFFSET_MS, NORMAL, POOR_QUALITY,
                        RECORD_CLASSES)
+from .event_metrics import families
 
 DEFAULT_PARAMS = {"threshold": 0.5, "thresholdLow": 0.5, "medianFrames": 5, "maxGapMs": 100, "minDurationMs": 150,
                   "verdict": "rules", "poorQualityThreshold": 0.5}
@@ -216,20 +217,15 @@ VERDICT_FAMILIES = {NORMAL: frozenset(), "CAS": frozenset({"CAS"}), "DAS": froze
                     "CAS & DAS": frozenset({"CAS", "DAS"}), POOR_QUALITY: frozenset({"CAS", "DAS"})}
 
 
-def class_families(name, groups=EVENT_GROUPS):
-    """The adventitious families of an event class (its labels.json group; "CAS & DAS" = both)."""
-    return frozenset(f for f in ("CAS", "DAS") if f in groups.get(name, "normal").split(" & "))
-
-
 def type_with_record(probs, record_probs, verdict_label, classes=EVENT_CLASSES, record_classes=RECORD_CLASSES):
     """Index of the event's type under the verdict-weighted rule (module doc)."""
     q = {c: float(v) for c, v in zip(record_classes, record_probs)}
     not_pq = max(1.0 - q[POOR_QUALITY], 1e-12)
     presence = {"CAS": (q["CAS"] + q["CAS & DAS"]) / not_pq, "DAS": (q["DAS"] + q["CAS & DAS"]) / not_pq}
-    allowed = VERDICT_FAMILIES[verdict_label]
+    allowed = VERDICT_FAMILIES.get(verdict_label, VERDICT_FAMILIES[POOR_QUALITY])
     best, best_score = -1, -1.0
     for k, name in enumerate(classes):
-        fams = class_families(name)
+        fams = families(name, EVENT_GROUPS)
         if not fams <= allowed:
             continue
         w = q[NORMAL] / not_pq if not fams else float(np.prod([presence[f] for f in sorted(fams)]))
