@@ -1,4 +1,4 @@
-import { NORMAL, POOR_QUALITY } from '../core/labels';
+import { NORMAL, POOR_QUALITY, groupFamilies, type Family } from '../core/labels';
 import type { EventTyping } from '../core/types';
 // Detector post-processing: frame probabilities -> events and the record verdict.
 // The TypeScript twin of training/auscult_train/postprocess.py; both give identical events for the
@@ -275,12 +275,7 @@ export function recordVerdict(
   return { label, confidence };
 }
 
-/** The adventitious families of a group ('CAS & DAS' = both). */
-function groupFamilies(group: EventGroup | undefined): ('CAS' | 'DAS')[] {
-  return group === 'CAS & DAS' ? ['CAS', 'DAS'] : group === 'CAS' || group === 'DAS' ? [group] : [];
-}
-
-const VERDICT_FAMILIES: Record<string, readonly ('CAS' | 'DAS')[]> = {
+const VERDICT_FAMILIES: Record<string, readonly Family[]> = {
   [NORMAL]: [],
   CAS: ['CAS'],
   DAS: ['DAS'],
@@ -308,7 +303,7 @@ export function typeWithRecord(
   let best = -1;
   let bestScore = -1;
   classes.forEach((name, k) => {
-    const fams = groupFamilies(groups[name]);
+    const fams = groupFamilies(groups[name] ?? 'normal');
     if (!fams.every((f) => allowed.includes(f))) return;
     const w = fams.length ? fams.reduce((acc, f) => acc * presence[f], 1) : q(NORMAL) / notPq;
     const score = probs[k] * w;

@@ -55,8 +55,12 @@ export const EVENT_NAMES: readonly string[] = EVENT_CLASSES.map((c) => c.name);
 export type Family = 'CAS' | 'DAS';
 export const FAMILIES: readonly Family[] = ['CAS', 'DAS'];
 
+/** The families of a label-table group ('CAS & DAS': both; 'normal': none). */
+export function groupFamilies(group: string): Family[] {
+  return FAMILIES.filter((f) => group.split(' & ').includes(f));
+}
+
 /** The families an event class belongs to (Wheeze+Crackle: both; Normal or unknown: none). */
 export function eventFamilies(name: string): Family[] {
-  const group = EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.group ?? 'normal';
-  return FAMILIES.filter((f) => group.split(' & ').includes(f));
+  return groupFamilies(EVENT_CLASSES.find((c) => c.name === name || c.challenge === name)?.group ?? 'normal');
 }
