@@ -238,21 +238,6 @@ def annotated_stretch_mask(events, n_frames, long_gap_ms=LONG_GAP_MS, edge_ms=ED
     mask[centres >= reach + edge_ms] = 0
     return mask
 
-def excluded_classes(record_classes=RECORD_CLASSES, event_classes=EVENT_CLASSES, groups=EVENT_GROUPS):
-    """[len(record_classes), len(event_classes)] 0/1: event classes that a recording of that record class
-    cannot contain anywhere (a class is excluded when one of its families is missing from the record
-    label: a Normal recording has no adventitious sound, a CAS recording no crackle, a DAS recording
-    no wheeze; Wheeze+Crackle needs CAS & DAS). Poor Quality excludes nothing (its content is unknown)."""
-    fam = lambda g: {f for f in ("CAS", "DAS") if f in g.split(" & ")}
-    out = np.zeros((len(record_classes), len(event_classes)), dtype=np.float32)
-    for i, r in enumerate(record_classes):
-        if r == POOR_QUALITY:
-            continue
-        allowed = fam(r) if r != NORMAL else set()
-        for k, c in enumerate(event_classes):
-            out[i, k] = float(not fam(groups.get(c, "normal")) <= allowed)
-    return out
-
 # ------------------------------------------------------------------------ inference (chunked)
 
 CHUNK_SAMPLES = 30 * data.SAMPLE_RATE        # 30 s per ONNX run

@@ -13,7 +13,7 @@
 * With --record-negatives W the record label also teaches the frame classes outside the annotated
   events (SPRSound's record label covers the whole recording, its events only some breaths): on every
   frame of a recording that is not inside an annotated event, W * -log(1 - P(classes the record
-  excludes)) (detector.excluded_classes: a Normal recording holds no adventitious class anywhere, a
+  excludes)) (excluded_classes: a Normal recording holds no adventitious class anywhere, a
   CAS recording no crackle, a DAS recording no wheeze).
 * Loss: act_weight BCE(activity) + CE(frame class, active frames only, inverse-sqrt-frequency class weights,
   label smoothing 0.05) + 0.5 CE(record class, inverse-sqrt-frequency weights).
@@ -37,14 +37,26 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .detector import (POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector, annotated_stretch_mask,
-                       excluded_classes, frame_targets)
+from .detector import (EVENT_CLASSES, EVENT_GROUPS, POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector,
+                       annotated_stretch_mask, frame_targets)
 from .detector_eval import quick_val, split_bases
 from .features import DETECTOR_FEATURES, FEATURE_TYPE
+from .event_metrics import families
 from .models import count_params
+from .postprocess import VERDICT_FAMILIES
 from .train import LABEL_SMOOTHING, git_commit, spec_augment
 
 WINDOW_POWER = 3 * DETECTOR_FEATURES.n_fft / 8   # sum of the periodic Hann window squared
+
+
+def excluded_classes():
+    """[record class, event class] 0/1: the event classes a recording of that record class cannot contain
+    anywhere: those with a family the label does not name (postprocess.VERDICT_FAMILIES: Normal names
+    none, so every adventitious class; Poor Quality names both, so none: its content is unknown)."""
+    return np.array([[float(not families(c, EVENT_GROUPS) <= VERDICT_FAMILIES[r]) for c in EVENT_CLASSES]
+                     for r in RECORD_CLASSES], dtype=np.float32)
+
+
 EXCLUDED = torch.from_numpy(excluded_classes())   # [record class, event class]
 
 

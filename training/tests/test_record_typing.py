@@ -42,7 +42,7 @@ class RecordTypingTest(unittest.TestCase):
 
 class RecordNegativesTest(unittest.TestCase):
     def test_the_record_label_excludes_the_families_it_does_not_name(self):
-        from training.auscult_train.detector import excluded_classes
+        from training.auscult_train.train_detector import excluded_classes
         ex = {r: {c for c, v in zip(EVENT_CLASSES, row) if v} for r, row in zip(RECORD_CLASSES, excluded_classes())}
         self.assertEqual(ex["Normal"], set(EVENT_CLASSES) - {"Normal"})
         self.assertEqual(ex["CAS"], {"Fine Crackle", "Coarse Crackle", "Wheeze+Crackle"})
@@ -52,7 +52,7 @@ class RecordNegativesTest(unittest.TestCase):
 
     def test_loss_is_minus_log_of_the_allowed_mass_outside_events(self):
         import torch
-        from training.auscult_train.detector import excluded_classes
+        from training.auscult_train.train_detector import excluded_classes
         from training.auscult_train.train_detector import record_negative_loss
         torch.manual_seed(0)
         logits = torch.randn(3, 7, 5)
