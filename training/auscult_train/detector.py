@@ -43,6 +43,7 @@ FRAME_CENTRE_MS = FRAME_OFFSET_MS + FRAME_HOP_MS // 2           # 28
 MIN_SAMPLES = DETECTOR_FEATURES.n_fft + (POOL - 1) * DETECTOR_FEATURES.hop   # 448: at least one output frame
 
 EVENT_CLASSES = list(data.CLASSES)
+TONAL_KERNEL = (5, 3)                  # frequency bins (31 Hz each) x output frames (32 ms each)
 
 
 def load_record_classes(path=data.LABELS_JSON):
@@ -85,16 +86,27 @@ class Detector(nn.Module):
     """waveform [B, N] -> (activity logits [B, T'], class logits [B, 7, T'], record logits [B, 5])."""
 
     def __init__(self, channels=(64, 64), hidden=48, dilations=(1, 2, 4, 8, 16, 32), dropout=0.1,
-                 n_event=None, n_record=None):
+                 n_event=None, n_record=None, tonal=0):
         super().__init__()
         n_event = n_event or len(EVENT_CLASSES)
         n_record = n_record or len(RECORD_CLASSES)
         self.config = dict(channels=list(channels), hidden=hidden, dilations=list(dilations), dropout=dropout,
                            n_event=n_event, n_record=n_record)
+        if tonal:
+            self.config["tonal"] = tonal
         self.features = Features(DETECTOR_FEATURES)
         c1, c2 = channels
-        # frequency bins as channels; two stride-2 convs (kernel 4, padding 1: T -> floor(T / 2)) take
-        # the 8 ms STFT frames to 32 ms frames; output frame i is centred on STFT frames 4i .. 4i+3.
+        # Optional tonal branch: a wheeze is a narrow ridge at any frequency, which a linear mix of the
+        # bins (the front's first conv) finds only at the frequencies it was trained on. A small 2-D conv
+        # (TONAL_KERNEL bins x output frames) on the log-STFT averaged over each output frame's 4 STFT
+        # frames, maxed over frequency, gives ``tonal`` shift-invariant ridge channels per output frame,
+        # added to the front's output through a 1x1 conv.
+        self.tonal = self.tonal_proj = None
+        if tonal:
+            kf, kt = TONAL_KERNEL
+            self.tonal = nn.Sequential(nn.Conv2d(1, tonal, (kf, kt), padding=(kf // 2, kt // 2), bias=False),
+                                       nn.BatchNorm2d(tonal), nn.ReLU(inplace=True))
+            self.tonal_proj = nn.Conv1d(tonal, hidden, 1)
         self.front = nn.Sequential(
             nn.Conv1d(self.features.num_bins, c1, 4, stride=2, padding=1, bias=False), nn.BatchNorm1d(c1), nn.ReLU(inplace=True),
             nn.Conv1d(c1, c2, 4, stride=2, padding=1, bias=False), nn.BatchNorm1d(c2), nn.ReLU(inplace=True),
@@ -109,7 +121,11 @@ class Detector(nn.Module):
             nn.init.zeros_(head.bias)
 
     def trunk(self, feats):
-        return self.temporal(self.front(feats[:, 0]))   # [B, 1, F, T] -> [B, H, floor(floor(T/2)/2)]
+        h = self.front(feats[:, 0])                      # [B, 1, F, T] -> [B, H, T' = floor(floor(T/2)/2)]
+        if self.tonal is not None:
+            pooled = nn.functional.avg_pool2d(feats, (1, POOL))          # [B, 1, F, T'] (frames 4i .. 4i+3)
+            h = h + self.tonal_proj(self.tonal(pooled).amax(2))          # [B, tonal, T'] -> [B, H, T']
+        return self.temporal(h)
 
     def heads(self, h):
         act = self.act_head(h)[:, 0]                # [B, T']

@@ -25,7 +25,7 @@ import torch
 
 from . import data
 from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME_HOP_SAMPLES, FRAME_OFFSET_MS,
-                       MIN_SAMPLES, RECORD_CLASSES, ExportDetector, TwoTrunkDetector, predict_recording)
+                       MIN_SAMPLES, RECORD_CLASSES, TONAL_KERNEL, ExportDetector, TwoTrunkDetector, predict_recording)
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
 from .models import count_params
 from .onnx_export import INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, update_manifest, verify
@@ -136,7 +136,10 @@ def main(argv=None):
     two = isinstance(det, TwoTrunkDetector)
     cfg = det.config["events"] if two else det.config
     architecture = (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
-                    f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) -> "
+                    f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) "
+                    + (f"+ tonal branch (Conv2d(1->{cfg['tonal']}, {TONAL_KERNEL[0]} bins x {TONAL_KERNEL[1]} frames) on the "
+                       f"log-STFT averaged per 32 ms frame, max over frequency, 1x1 -> {cfg['hidden']}, added) "
+                       if cfg.get("tonal") else "") + "-> "
                     f"{len(cfg['dilations'])} residual dilated Conv1d({cfg['hidden']}, k3; dilations {cfg['dilations']}) "
                     f"-> per 32 ms frame: activity (sigmoid) + 7 event classes (softmax); record head: attention + "
                     f"max pooling over time -> 5 record classes")

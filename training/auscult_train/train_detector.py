@@ -213,7 +213,7 @@ def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, st
 
 def build_detector(args):
     return Detector(channels=[int(c) for c in args.channels.split(",")], hidden=args.hidden,
-                    dilations=[int(d) for d in args.dilations.split(",")])
+                    dilations=[int(d) for d in args.dilations.split(",")], tonal=args.tonal)
 
 
 def build_optimiser(det, args, n_recordings):
@@ -236,6 +236,8 @@ def add_recipe_arguments(ap):
     ap.add_argument("--hidden", type=int, default=48)
     ap.add_argument("--channels", default="64,64")
     ap.add_argument("--dilations", default="1,2,4,8,16,32")
+    ap.add_argument("--tonal", type=int, default=0,
+                    help="channels of the frequency-invariant ridge branch (detector.TONAL_KERNEL; 0 = none)")
     ap.add_argument("--record-weight", type=float, default=0.5)
     ap.add_argument("--act-weight", type=float, default=1.0)
     ap.add_argument("--partial-labels", action="store_true",

@@ -129,6 +129,25 @@ class DetectorSmokeTest(unittest.TestCase):
         for name, x in recs:
             self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(x)))
 
+    def test_tonal_branch_exports_and_keeps_the_frame_grid(self):
+        torch.manual_seed(3)
+        det = detector.Detector(channels=(16, 16), hidden=16, dilations=(1, 2), tonal=4)
+        for m in det.modules():   # non-trivial BatchNorm statistics, so that folding them is checked
+            if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+        model = detector.ExportDetector(det).eval()
+        path = os.path.join(self.tmp, "det-tonal.onnx")
+        export_onnx(model, path, n=20000)
+        x = data.SPRSound().recording(data.SPRSound().bases[1])
+        recs = [("full", x), ("odd", x[:12345]), ("min", x[:detector.MIN_SAMPLES])]
+        onnx_export.verify(model, path, [r[None] for _, r in recs], TOLERANCES)
+        got = run_onnx_node(path, recs)
+        for name, r in recs:
+            self.assertEqual(got[name][0].shape[0], detector.num_output_frames(len(r)))
+        reloaded = detector.Detector(**det.config)
+        self.assertEqual(reloaded.config["tonal"], 4)
+
     def test_two_trunks_take_frames_from_one_and_the_verdict_from_the_other(self):
         events, ckpt = load_detector(self.ckpt)
         torch.manual_seed(5)
