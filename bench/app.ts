@@ -78,6 +78,8 @@ export interface FirstDropProfile {
   verdictMs: number;
   /** The worker's analysis alone (model sessions created on first use, detect, classify). */
   analysisMs: number;
+  /** Before the analysis, its wait for the models (runtime start, sessions, warm-up). */
+  modelsWaitMs: number;
   /** The analysis's stages (RecordingAnalysis.stageMs): detect, classify. */
   detectMs: number;
   classifyMs: number;
@@ -112,6 +114,7 @@ export async function profileFirstDrop(browser: Browser, url: string, file: stri
       spectrogramMs: (t.spectrogram ?? NaN) - t.drop,
       verdictMs: t.verdict - t.drop,
       analysisMs,
+      modelsWaitMs: stages.models ?? NaN,
       detectMs: stages.detect ?? NaN,
       classifyMs: stages.classify ?? NaN,
     };
@@ -172,6 +175,7 @@ export async function profileApp(chromiumArgs: string[], recordingName: string, 
       spectrogramMs: med('spectrogramMs'),
       verdictMs: med('verdictMs'),
       analysisMs: med('analysisMs'),
+      modelsWaitMs: med('modelsWaitMs'),
       detectMs: med('detectMs'),
       classifyMs: med('classifyMs'),
     };

@@ -108,14 +108,16 @@ const api: AnalysisWorkerApi = {
 
   async analyzeRecording(audio, options, onProgress) {
     const input = await audioOf(audio);
+    const waitStart = performance.now();
     const models = await modelStore();
+    const waitedMs = Math.round(performance.now() - waitStart);
     // The app types the events with the event classifiers (the detector's type is one more vote).
     const result = await cancellable('analysis', (signal) =>
       lung.run(models, input, options, { signal, onProgress: fireAndForget(onProgress) }),
     );
     // Off the critical path: this verdict is already on its way; the next job waits for the choice.
     if (!('file' in audio)) backends.measureAfter(audio, options.eventModel);
-    return result;
+    return { ...result, stageMs: { models: waitedMs, ...result.stageMs } };
   },
 
   async eventFeatures(audio, span, model) {

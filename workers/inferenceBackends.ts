@@ -4,7 +4,7 @@
 // to finish, so two jobs never share a session and each runs on the backend chosen.
 import type { AudioClip, Backend, BackendChoice, BackendMeasurement, BackendSetting, InferenceStatus } from '../src/core/types';
 import { choiceFromMeasurement, decideBackend, measurementKey } from '../src/inference/backendChoice';
-import { browserModelStore, fetchManifest } from '../src/inference/browserModels';
+import { browserModelStore, fetchManifest, primeBrowserRuntime } from '../src/inference/browserModels';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../src/inference/manifest';
 import { measurementInput, runModels, timeModels, warmUpInput } from '../src/inference/measureBackends';
 import type { ModelStore } from '../src/inference/modelStore';
@@ -23,11 +23,17 @@ export class InferenceBackends {
   private measuring?: Promise<BackendMeasurement | null>;
   /** The warm-up run, once requested; jobs wait for it (see warmUp). */
   private warming?: Promise<void>;
+  /** Jobs waiting in `models()`: the warm-up's trial run is skipped for them (the job itself is the first run). */
+  private waiting = 0;
   private readonly notes: string[] = [];
 
   /** The user's setting and the browser's cached measurement; a changed setting reopens the models. */
   configure(setting: BackendSetting, measurement: BackendMeasurement | null): void {
     this.cached = measurement;
+    // The page sends this first, while it is still loading: start the runtime the first analysis
+    // most likely runs on (WASM unless WebGPU was chosen or measured faster; the store still decides).
+    const likely = setting === 'webgpu' || (setting === 'auto' && measurement && choiceFromMeasurement(measurement).backend === 'webgpu') ? 'webgpu' : 'wasm';
+    void primeBrowserRuntime(likely).catch(() => undefined);
     if (setting === this.setting && this.choice) return;
     this.setting = setting;
     const old = this.store;
@@ -40,8 +46,13 @@ export class InferenceBackends {
 
   /** The store to run on; waits for a measurement or the warm-up in progress. */
   async models(): Promise<ModelStore> {
-    await this.measuring;
-    await this.warming;
+    this.waiting++;
+    try {
+      await this.measuring;
+      await this.warming;
+    } finally {
+      this.waiting--;
+    }
     return this.current();
   }
 
@@ -67,7 +78,9 @@ export class InferenceBackends {
   /**
    * Opens the sessions a first analysis needs (the detector and `eventModel`'s members) all at once,
    * and runs them once on a quiet input, while the page waits for a recording, so the first drop
-   * pays neither the session creation nor the first run's set-up.
+   * pays neither the session creation nor the first run's set-up. When a job is already waiting by
+   * the time the sessions are open, the trial run is skipped: the job's own run pays that set-up
+   * once, instead of waiting for a run on noise first.
    */
   warmUp(eventModel: string): Promise<void> {
     // Set before the first await: a job asking for the models after this call waits for the warm-up
@@ -82,7 +95,7 @@ export class InferenceBackends {
     const m = store.manifest;
     const members = modelsForTask(m, EVENT_TASK).length ? resolveModelChoice(m, eventModel) : [];
     await Promise.all([...modelsForTask(m, DETECTOR_TASK), ...members].map((x) => store.session(x)));
-    await runModels(store, warmUpInput(), eventModel);
+    if (this.waiting === 0) await runModels(store, warmUpInput(), eventModel);
   }
 
   /** The measurement started by `measureAfter`, once done (null when none ran or it failed). */

@@ -265,8 +265,11 @@ export interface RecordingAnalysis {
   analysedAt: number;
   /** Wall time of the analysis in the worker, ms. */
   elapsedMs: number;
-  /** Where that time went, ms: 'detect' (incl. opening the detector), 'classify', 'reference'. */
-  stageMs?: Partial<Record<'detect' | 'classify' | 'reference', number>>;
+  /**
+   * Where that time went, ms: 'detect' (incl. opening the detector), 'classify', 'reference'; and,
+   * before it and not in `elapsedMs`, 'models': the wait for the models (runtime start, sessions, warm-up).
+   */
+  stageMs?: Partial<Record<'models' | 'detect' | 'classify' | 'reference', number>>;
 }
 
 /** Frequency-major [nFreq][nTime] values of the model's normalised input spectrogram. */

@@ -11,6 +11,7 @@ import { DETECTOR_TASK, EVENT_TASK, modelsForTask } from './manifest';
 import { ModelStore } from './modelStore';
 import { MEASURE_S, measurementInput, runModels, timeModels, warmUpInput } from './measureBackends';
 import { FailingGpuStore } from '../testing/failingGpuStore';
+import { primeRuntime } from './runtime';
 
 describeWithData('inference fault handling', [DATA.models], async () => {
   const base = await openNodeModelStore(MODELS_DIR);
@@ -49,6 +50,18 @@ describeWithData('inference fault handling', [DATA.models], async () => {
     const ms = await timeModels(store, clip, model.id, 'wasm');
     expect(ms).toBeGreaterThan(0);
     await expect(timeModels(store, clip, model.id, 'webgpu')).rejects.toThrow(/could not run on webgpu/);
+  });
+
+  it('starts the runtime (a 72-byte model) while the model file is still loading', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const store = new ModelStore(base.manifest, async (file) => gate.then(() => loadFromDisk(file)), ['wasm']);
+    const session = store.session(model);
+    await expect(primeRuntime('wasm')).resolves.toBeUndefined();
+    release();
+    const loaded = await session;
+    expect(loaded.backend).toBe('wasm');
+    expect((await new EventClassifier(store).runWindows(model, [window])).probs[0]).toEqual((await new EventClassifier(base).runWindows(model, [window])).probs[0]);
   });
 
   it('warms up on a quiet input: the detector and the chosen event models run once, nothing else', async () => {

@@ -4,12 +4,15 @@
 // on WebGPU (a lost device, a missing kernel) moves every model to WASM and the job runs once more.
 // It records where each model ran and why not on WebGPU, so every result can name its backends.
 import type { Manifest, ModelEntry } from './manifest';
-import { createSession, sha256Hex, webgpuAvailable, type LoadedSession } from './runtime';
+import { createSession, primeRuntime, sha256Hex, webgpuAvailable, type LoadedSession } from './runtime';
 import type { Backend, ModelBackend } from '../core/types';
 import { isCancellation } from '../core/steps';
 
-/** Fetches a model file's bytes: `fetch` in the browser, the file system in Node. */
-export type ModelBytesLoader = (file: string) => Promise<Uint8Array>;
+/**
+ * Fetches a model file's bytes: the cache or `fetch` in the browser, the file system in Node;
+ * `sha256` (the manifest's) lets a loader check a cached copy before using it.
+ */
+export type ModelBytesLoader = (file: string, sha256: string) => Promise<Uint8Array>;
 
 export interface ModelStoreEvents {
   /** A backend was skipped or abandoned; the UI shows this as a note. */
@@ -104,7 +107,10 @@ export class ModelStore {
   }
 
   private async open(model: ModelEntry): Promise<LoadedSession> {
-    const bytes = await this.load(model.file);
+    // The runtime starts (if nothing started it yet) while the bytes load; a failure there is
+    // reported by the session creation below.
+    void primeRuntime(this.backends[0]).catch(() => undefined);
+    const bytes = await this.load(model.file, model.sha256);
     const digest = await sha256Hex(bytes);
     if (digest !== model.sha256) {
       throw new Error(`Model "${model.id}" failed its integrity check (sha256 ${digest.slice(0, 12)}… ≠ manifest ${model.sha256.slice(0, 12)}…).`);

@@ -84,6 +84,34 @@ export async function webgpuAdapter(): Promise<string | null> {
   }
 }
 
+/**
+ * The smallest ONNX model: y = Identity(x), x and y float[1], opset 13 (72 bytes). Opening it starts a
+ * backend's runtime — fetching and compiling its WebAssembly, most of a first session's cost — without
+ * waiting for any model file.
+ */
+const PRIMER_MODEL = new Uint8Array([
+  8, 7, 18, 0, 58, 60, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 6, 112, 114, 105,
+  109, 101, 114, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4,
+  10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+]);
+const primed = new Map<Backend, Promise<void>>();
+
+/**
+ * Starts `backend`'s runtime once (see PRIMER_MODEL), so that it initialises while the model files
+ * are still being fetched and checked; resolves when it is ready. A failure is not cached.
+ */
+export function primeRuntime(backend: Backend): Promise<void> {
+  let ready = primed.get(backend);
+  if (!ready) {
+    ready = ortFor(backend)
+      .then((ort) => ort.InferenceSession.create(PRIMER_MODEL, { executionProviders: [backend] }))
+      .then((session) => session.release());
+    ready.catch(() => primed.delete(backend));
+    primed.set(backend, ready);
+  }
+  return ready;
+}
+
 export async function webgpuAvailable(): Promise<boolean> {
   return (await webgpuAdapter()) !== null;
 }

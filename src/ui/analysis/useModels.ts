@@ -51,8 +51,7 @@ export function useModels(): ModelsState {
 
   useEffect(() => {
     let cancelled = false;
-    // Sent before anything else, so the worker's first analysis already runs on the setting.
-    void configureInference(storedBackendSetting(), storedMeasurement()).catch(() => undefined);
+    // The stored backend setting reached the worker before the first render (main.tsx).
     fetchCatalog()
       .then((c) => {
         if (cancelled) return;
