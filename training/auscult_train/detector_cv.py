@@ -42,7 +42,9 @@ from .train_detector import (RecordingSampler, SpecCache, add_recipe_arguments, 
                              train_epoch)
 
 ADVENTITIOUS_THRESHOLDS = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
-SHIPPED_POSTPROCESS = {**DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 3,
+# The event post-processing of the shipped detector (its manifest entry; test_detector_smoke checks
+# they agree): activity thresholds chosen by nested CV for the partial-label events trunk.
+SHIPPED_POSTPROCESS = {**DEFAULT_PARAMS, "threshold": 0.6, "thresholdLow": 0.5, "medianFrames": 3,
                        "maxGapMs": 0, "minDurationMs": 0}
 
 

@@ -33,7 +33,7 @@ from .evaluate import event_inputs
 from .features import EVENT_FEATURES
 from .models import ExportModel, count_params, describe_architecture, load_classifier
 from .onnx_export import (CLASSIFIER_TOLERANCES, MODELS_DIR, PROBS_TOLERANCE, export_classifier, feature_checksum,
-                          sha256, update_manifest, verify)
+                          sha256, staged_path, update_manifest, verify)
 from .timing import median_ms
 
 GOLDEN = os.path.join(data.REPO_ROOT, "test-fixtures", "golden", "event-models.json")
@@ -164,13 +164,14 @@ def main(argv=None):
         cv_id, path = spec.split("=", 1)
         with open(path) as f:
             cv_reports[cv_id] = cv_entries(json.load(f))
-    ids, entries = [], []
+    ids, entries, staged = [], [], []
     for spec in args.model:
         model_id, ckpt_path = spec.split("=", 1)
         ids.append(model_id)
         clf, ckpt = load_classifier(ckpt_path, EVENT_FEATURES)
         model = ExportModel(clf).eval()
-        onnx_path = os.path.join(args.out_dir, model_id + ".onnx")
+        onnx_path = staged_path(model_id + ".onnx")
+        staged.append(onnx_path)
         export_classifier(model, onnx_path, data.CLIP)
         diff = verify(model, onnx_path, [windows], CLASSIFIER_TOLERANCES)
         print(f"{model_id}: ONNX (onnxruntime-web wasm) vs PyTorch on {len(windows)} real event windows: "
@@ -209,7 +210,7 @@ def main(argv=None):
         if args.ensemble_id in cv_reports:
             ens.update(zip(("metrics", "selectionMetrics", "decision"), cv_reports[args.ensemble_id]))
         ensembles.append(ens)
-    manifest_path, manifest, total = update_manifest(args.out_dir, entries, ensembles)
+    manifest_path, manifest, total = update_manifest(args.out_dir, entries, ensembles, staged=staged)
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
     with open(args.golden, "w") as f:
         json.dump({"_comment": "PyTorch reference for the TypeScript equality test: input policy = tile if shorter "

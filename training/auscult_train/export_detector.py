@@ -28,7 +28,8 @@ from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME
                        MIN_SAMPLES, RECORD_CLASSES, TONAL_KERNEL, ExportDetector, TwoTrunkDetector, predict_recording)
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
 from .models import count_params
-from .onnx_export import INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, update_manifest, verify
+from .onnx_export import (INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, staged_path, update_manifest,
+                          verify)
 from .detector_cv import hierarchical_params
 from .postprocess import analyse
 
@@ -103,8 +104,7 @@ def main(argv=None):
         params = hierarchical_params(t["poorQualityThreshold"], t["adventitiousThreshold"], ev.get("postprocess"))
     else:
         params = ev["postprocess"]
-    os.makedirs(args.out_dir, exist_ok=True)
-    onnx_path = os.path.join(args.out_dir, args.id + ".onnx")
+    onnx_path = staged_path(args.id + ".onnx")
     export_onnx(model, onnx_path)
 
     val_b = [b for b in ds.bases if data.patient_of(b) in set(data.load_split()["val"])]
@@ -174,7 +174,8 @@ def main(argv=None):
                      "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split"),
                      **({"verdictTrunk": ckpt["verdictTrunk"]} if two else {})},
     }
-    manifest_path, manifest, total = update_manifest(args.out_dir, [entry])
+    manifest_path, manifest, total = update_manifest(args.out_dir, [entry], staged=[onnx_path])
+    onnx_path = os.path.join(args.out_dir, os.path.basename(onnx_path))
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
     with open(args.golden, "w") as f:
         json.dump({"_comment": "PyTorch reference for src/inference/postprocess.test.ts: frame outputs of the detector "

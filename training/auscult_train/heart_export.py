@@ -34,7 +34,7 @@ from .datasets import CIRCOR, HEART_ORIGINAL_WAV
 from .features import HEART_FEATURES
 from .models import ExportModel, count_params, describe_architecture, load_classifier
 from .onnx_export import (CLASSIFIER_TOLERANCES, MODELS_DIR, PROBS_TOLERANCE, bench_node, export_classifier,
-                          feature_checksum, sha256, update_manifest, verify)
+                          feature_checksum, sha256, staged_path, update_manifest, verify)
 from .timing import median_ms
 
 REPO = hd.REPO_ROOT
@@ -165,7 +165,7 @@ def main(argv=None):
     clf, ckpt = members[0]
     model = ExportModel(clf, *[c for c, _ in members[1:]]).eval()
     os.makedirs(args.out_dir, exist_ok=True)
-    onnx_path = os.path.join(args.out_dir, args.id + ".onnx")
+    onnx_path = staged_path(args.id + ".onnx")
     export_classifier(model, onnx_path, hd.WINDOW)
 
     # Real inputs: the original WAVs as the app sees them, plus val recordings from the training cache.
@@ -241,7 +241,8 @@ def main(argv=None):
         "cpuMsPer10sRecording": {"windows": n_win, "pytorch2Threads": ms_torch, "onnxruntimeWebWasm1Thread": ms_ort},
         "training": training_entry(ckpt) if len(members) == 1 else ensemble_training_entry([c for _, c in members]),
     }
-    manifest_path, manifest, _ = update_manifest(args.out_dir, [entry])
+    manifest_path, manifest, _ = update_manifest(args.out_dir, [entry], staged=[onnx_path])
+    onnx_path = os.path.join(args.out_dir, os.path.basename(onnx_path))
     os.makedirs(os.path.dirname(os.path.abspath(args.golden)), exist_ok=True)
     with open(args.golden, "w") as f:
         json.dump({"_comment": "PyTorch reference for src/inference/heartClassifier.test.ts. probs: record "

@@ -6,12 +6,16 @@
   |ONNX - PyTorch| of each output must stay within its tolerance, or ``OnnxMismatch`` is raised.
   Probabilities: PROBS_TOLERANCE. Features (the normalised log-STFT the network sees, values of
   order 1): FEATURES_TOLERANCE.
+* ``staged_path``: every exporter writes its ONNX to a scratch folder; ``update_manifest`` moves it
+  into ``public/models`` only after all the checks passed, so a failed check never leaves a new
+  model beside an old manifest.
 * ``update_manifest``: upserts entries of ``public/models/manifest.json`` by id (re-read just before
   writing, every exporter updates the same file) and keeps the shipped ONNX under MAX_TOTAL_BYTES.
 """
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -44,6 +48,20 @@ def export(model, path, example, output_names, dynamic_axes):
     torch.onnx.export(model, (example,), path, opset_version=OPSET, input_names=[INPUT],
                       output_names=list(output_names), dynamic_axes=dynamic_axes, do_constant_folding=True)
     onnx.checker.check_model(onnx.load(path))
+
+
+def staged_path(file_name):
+    """A path in a new scratch folder for ``file_name``, to export and check there (see ``install``)."""
+    return os.path.join(tempfile.mkdtemp(prefix="auscult-export-"), file_name)
+
+
+def install(staged, out_dir):
+    """Moves a checked ``staged_path`` file into ``out_dir`` (replacing the shipped one); returns its path there."""
+    os.makedirs(out_dir, exist_ok=True)
+    final = os.path.join(out_dir, os.path.basename(staged))
+    shutil.move(staged, final)
+    shutil.rmtree(os.path.dirname(staged), ignore_errors=True)
+    return final
 
 
 def export_classifier(model, path, window_samples):
@@ -147,21 +165,24 @@ def upsert(items, entry):
     items.append(entry)
 
 
-def update_manifest(out_dir, models=(), ensembles=()):
-    """Upserts entries by id into <out_dir>/manifest.json, keeping every other entry.
+def update_manifest(out_dir, models=(), ensembles=(), staged=()):
+    """Upserts entries by id into <out_dir>/manifest.json, keeping every other entry, and moves the
+    ``staged`` ONNX files (``staged_path``) into ``out_dir`` with it.
 
-    Returns (path, manifest, total bytes of its ONNX files); raises SystemExit, writing nothing,
-    when the shipped models would exceed MAX_TOTAL_BYTES."""
+    Returns (path, manifest, total bytes of its ONNX files); raises SystemExit, writing and moving
+    nothing, when the shipped models would exceed MAX_TOTAL_BYTES."""
     path = os.path.join(out_dir, "manifest.json")
     manifest = load_manifest(path)
     for entry in models:
         upsert(manifest.setdefault("models", []), entry)
     for entry in ensembles:
         upsert(manifest.setdefault("ensembles", []), entry)
-    total = sum(os.path.getsize(os.path.join(out_dir, m["file"])) for m in manifest.get("models", [])
-                if os.path.exists(os.path.join(out_dir, m["file"])))
+    total = sum(m["sizeBytes"] if "sizeBytes" in m else os.path.getsize(os.path.join(out_dir, m["file"]))
+                for m in manifest.get("models", []) if "sizeBytes" in m or os.path.exists(os.path.join(out_dir, m["file"])))
     if total > MAX_TOTAL_BYTES:
         raise SystemExit(f"shipped models would total {total / 1e6:.1f} MB > {MAX_TOTAL_BYTES / 1e6:.0f} MB")
+    for file in staged:
+        install(file, out_dir)
     with open(path, "w") as f:
         json.dump(manifest, f, indent=1)
     return path, manifest, total

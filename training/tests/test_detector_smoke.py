@@ -70,6 +70,13 @@ class PiecesTest(unittest.TestCase):
         evs2 = postprocess.detect_events(np.array([1, 1, 0, 1, 1], dtype=np.float32), np.ones((5, 7), np.float32) / 7, 1000, p2)
         self.assertEqual([(e["start"], e["end"]) for e in evs2], [(12, 172)])
 
+    def test_the_cv_reports_use_the_shipped_event_post_processing(self):
+        from training.auscult_train.detector_cv import SHIPPED_POSTPROCESS
+        manifest = onnx_export.load_manifest(os.path.join(onnx_export.MODELS_DIR, "manifest.json"))
+        shipped = next(m for m in manifest["models"] if m["task"] == "respiratory-detector")["postprocess"]
+        for key in ("threshold", "thresholdLow", "medianFrames", "maxGapMs", "minDurationMs"):
+            self.assertEqual(SHIPPED_POSTPROCESS[key], shipped[key], key)
+
     def test_hysteresis(self):
         p = {**postprocess.DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 1, "maxGapMs": 0,
              "minDurationMs": 0}

@@ -105,3 +105,41 @@ class VerifyTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StagedInstallTest(unittest.TestCase):
+    """An export's ONNX reaches the models folder only together with its manifest entry."""
+
+    def setUp(self):
+        self.out = tempfile.mkdtemp(prefix="auscult-models-")
+        with open(os.path.join(self.out, "a.onnx"), "wb") as f:
+            f.write(b"old")
+        onnx_export.update_manifest(self.out, [{"id": "a", "file": "a.onnx", "sizeBytes": 3}])
+
+    def tearDown(self):
+        shutil.rmtree(self.out, ignore_errors=True)
+
+    def staged(self, size):
+        path = onnx_export.staged_path("a.onnx")
+        with open(path, "wb") as f:
+            f.write(b"n" * size)
+        return path
+
+    def test_a_checked_file_replaces_the_shipped_one_with_its_entry(self):
+        path = self.staged(5)
+        _, manifest, total = onnx_export.update_manifest(self.out, [{"id": "a", "file": "a.onnx", "sizeBytes": 5}], staged=[path])
+        with open(os.path.join(self.out, "a.onnx"), "rb") as f:
+            self.assertEqual(f.read(), b"nnnnn")
+        self.assertEqual(total, 5)
+        self.assertEqual(manifest["models"][0]["sizeBytes"], 5)
+        self.assertFalse(os.path.exists(os.path.dirname(path)))
+
+    def test_over_the_size_budget_nothing_moves(self):
+        path = self.staged(8)
+        big = {"id": "a", "file": "a.onnx", "sizeBytes": onnx_export.MAX_TOTAL_BYTES + 1}
+        with self.assertRaises(SystemExit):
+            onnx_export.update_manifest(self.out, [big], staged=[path])
+        with open(os.path.join(self.out, "a.onnx"), "rb") as f:
+            self.assertEqual(f.read(), b"old")
+        self.assertEqual(onnx_export.load_manifest(os.path.join(self.out, "manifest.json"))["models"][0]["sizeBytes"], 3)
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
