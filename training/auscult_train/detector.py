@@ -86,7 +86,7 @@ class Detector(nn.Module):
     """waveform [B, N] -> (activity logits [B, T'], class logits [B, 7, T'], record logits [B, 5])."""
 
     def __init__(self, channels=(64, 64), hidden=48, dilations=(1, 2, 4, 8, 16, 32), dropout=0.1,
-                 n_event=None, n_record=None, tonal=0):
+                 n_event=None, n_record=None, tonal=0, tonal_kernel=TONAL_KERNEL):
         super().__init__()
         n_event = n_event or len(EVENT_CLASSES)
         n_record = n_record or len(RECORD_CLASSES)
@@ -94,6 +94,8 @@ class Detector(nn.Module):
                            n_event=n_event, n_record=n_record)
         if tonal:
             self.config["tonal"] = tonal
+            if tuple(tonal_kernel) != TONAL_KERNEL:
+                self.config["tonal_kernel"] = list(tonal_kernel)
         self.features = Features(DETECTOR_FEATURES)
         c1, c2 = channels
         # Optional tonal branch: a wheeze is a narrow ridge at any frequency, which a linear mix of the
@@ -103,7 +105,7 @@ class Detector(nn.Module):
         # added to the front's output through a 1x1 conv.
         self.tonal = self.tonal_proj = None
         if tonal:
-            kf, kt = TONAL_KERNEL
+            kf, kt = tonal_kernel
             self.tonal = nn.Sequential(nn.Conv2d(1, tonal, (kf, kt), padding=(kf // 2, kt // 2), bias=False),
                                        nn.BatchNorm2d(tonal), nn.ReLU(inplace=True))
             self.tonal_proj = nn.Conv1d(tonal, hidden, 1)

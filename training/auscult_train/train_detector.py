@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .detector import (EVENT_CLASSES, EVENT_GROUPS, POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, Detector,
+from .detector import (EVENT_CLASSES, EVENT_GROUPS, POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, TONAL_KERNEL, Detector,
                        annotated_stretch_mask, frame_targets)
 from .detector_eval import quick_val, split_bases
 from .features import DETECTOR_FEATURES, FEATURE_TYPE
@@ -213,7 +213,8 @@ def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, st
 
 def build_detector(args):
     return Detector(channels=[int(c) for c in args.channels.split(",")], hidden=args.hidden,
-                    dilations=[int(d) for d in args.dilations.split(",")], tonal=args.tonal)
+                    dilations=[int(d) for d in args.dilations.split(",")], tonal=args.tonal,
+                    tonal_kernel=tuple(int(k) for k in args.tonal_kernel.split(",")))
 
 
 def build_optimiser(det, args, n_recordings):
@@ -238,6 +239,8 @@ def add_recipe_arguments(ap):
     ap.add_argument("--dilations", default="1,2,4,8,16,32")
     ap.add_argument("--tonal", type=int, default=0,
                     help="channels of the frequency-invariant ridge branch (detector.TONAL_KERNEL; 0 = none)")
+    ap.add_argument("--tonal-kernel", default=",".join(map(str, TONAL_KERNEL)),
+                    help="the tonal branch's kernel: frequency bins,output frames (odd sizes)")
     ap.add_argument("--record-weight", type=float, default=0.5)
     ap.add_argument("--act-weight", type=float, default=1.0)
     ap.add_argument("--partial-labels", action="store_true",

@@ -77,6 +77,13 @@ class PiecesTest(unittest.TestCase):
         for key in ("threshold", "thresholdLow", "medianFrames", "maxGapMs", "minDurationMs"):
             self.assertEqual(SHIPPED_POSTPROCESS[key], shipped[key], key)
 
+    def test_a_tonal_kernel_other_than_the_default_is_kept_in_the_config(self):
+        det = detector.Detector(channels=(8, 8), hidden=8, dilations=(1,), tonal=2, tonal_kernel=(5, 5))
+        self.assertEqual(det.config["tonal_kernel"], [5, 5])
+        again = detector.Detector(**det.config)
+        self.assertEqual(again.tonal[0].kernel_size, (5, 5))
+        self.assertNotIn("tonal_kernel", detector.Detector(channels=(8, 8), hidden=8, dilations=(1,), tonal=2).config)
+
     def test_hysteresis(self):
         p = {**postprocess.DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 1, "maxGapMs": 0,
              "minDurationMs": 0}
