@@ -135,9 +135,10 @@ def main(argv=None):
                                       "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}}
     two = isinstance(det, TwoTrunkDetector)
     cfg = det.config["events"] if two else det.config
+    kernel = cfg.get("tonal_kernel", TONAL_KERNEL)
     architecture = (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
                     f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) "
-                    + (f"+ tonal branch (Conv2d(1->{cfg['tonal']}, {TONAL_KERNEL[0]} bins x {TONAL_KERNEL[1]} frames) on the "
+                    + (f"+ tonal branch (Conv2d(1->{cfg['tonal']}, {kernel[0]} bins x {kernel[1]} frames) on the "
                        f"log-STFT averaged per 32 ms frame, max over frequency, 1x1 -> {cfg['hidden']}, added) "
                        if cfg.get("tonal") else "") + "-> "
                     f"{len(cfg['dilations'])} residual dilated Conv1d({cfg['hidden']}, k3; dilations {cfg['dilations']}) "

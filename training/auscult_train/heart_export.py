@@ -164,7 +164,6 @@ def main(argv=None):
     members = [load_classifier(p, HEART_FEATURES) for p in args.ckpt]
     clf, ckpt = members[0]
     model = ExportModel(clf, *[c for c, _ in members[1:]]).eval()
-    os.makedirs(args.out_dir, exist_ok=True)
     onnx_path = staged_path(args.id + ".onnx")
     export_classifier(model, onnx_path, hd.WINDOW)
 

@@ -51,11 +51,12 @@ def export(model, path, example, output_names, dynamic_axes):
 
 
 def staged_path(file_name):
-    """A path in a new scratch folder for ``file_name``, to export and check there (see ``install``)."""
+    """A path in a new scratch folder for ``file_name``, to export and check there; ``update_manifest(...,
+    staged=[path])`` moves it into the models folder."""
     return os.path.join(tempfile.mkdtemp(prefix="auscult-export-"), file_name)
 
 
-def install(staged, out_dir):
+def _install(staged, out_dir):
     """Moves a checked ``staged_path`` file into ``out_dir`` (replacing the shipped one); returns its path there."""
     os.makedirs(out_dir, exist_ok=True)
     final = os.path.join(out_dir, os.path.basename(staged))
@@ -182,7 +183,7 @@ def update_manifest(out_dir, models=(), ensembles=(), staged=()):
     if total > MAX_TOTAL_BYTES:
         raise SystemExit(f"shipped models would total {total / 1e6:.1f} MB > {MAX_TOTAL_BYTES / 1e6:.0f} MB")
     for file in staged:
-        install(file, out_dir)
+        _install(file, out_dir)
     with open(path, "w") as f:
         json.dump(manifest, f, indent=1)
     return path, manifest, total
