@@ -140,6 +140,17 @@ class Detector(nn.Module):
         return self.heads(self.trunk(self.features(waveform)))
 
 
+def probabilities(act, cls, rec):
+    """Logits (activity [B, T'], classes [B, 7, T'], record [B, 5]) -> activity [B, T'], classProbs
+    [B, T', 7], recordProbs [B, 5]: what the app reads."""
+    return torch.sigmoid(act), torch.softmax(cls, dim=1).transpose(1, 2), torch.softmax(rec, dim=1)
+
+
+def same_front_end(a, b):
+    return a.describe() == b.describe() and all(
+        torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
 class TwoTrunkDetector(nn.Module):
     """waveform [B, N] -> activity and class logits of ``events``, record logits of ``verdict``.
 
@@ -151,9 +162,7 @@ class TwoTrunkDetector(nn.Module):
 
     def __init__(self, events, verdict):
         super().__init__()
-        same = events.features.describe() == verdict.features.describe() and all(
-            torch.equal(a, b) for a, b in zip(events.features.state_dict().values(), verdict.features.state_dict().values()))
-        if not same:
+        if not same_front_end(events.features, verdict.features):
             raise ValueError("the two detectors must share one feature front end")
         self.events, self.verdict = events, verdict
         self.features = events.features
@@ -166,9 +175,43 @@ class TwoTrunkDetector(nn.Module):
         return act, cls, rec
 
 
+class DetectorEnsemble(nn.Module):
+    """waveform [B, N] -> the mean of its members' *probabilities* (as probabilities() gives them).
+
+    Detectors trained with different seeds on one front end; the mean of their frame and record
+    probabilities is what detector_cv's report scores for runs joined by "+" (detector card, "Two
+    seeds"). Unlike Detector it returns probabilities, so ExportDetector passes them through."""
+
+    returns_probabilities = True
+
+    def __init__(self, members):
+        super().__init__()
+        if len(members) < 2:
+            raise ValueError("an ensemble needs at least two detectors")
+        if not all(same_front_end(members[0].features, m.features) for m in members[1:]):
+            raise ValueError("the ensemble's detectors must share one feature front end")
+        self.members = nn.ModuleList(members)
+        self.features = members[0].features
+        self.config = {"members": [m.config for m in members]}
+
+    def forward(self, waveform):
+        feats = self.features(waveform)
+        outs = [probabilities(*m.heads(m.trunk(feats))) for m in self.members]
+        return tuple(torch.stack(parts).mean(0) for parts in zip(*outs))
+
+
 def load_detector(path, verdict_path=None):
     """(detector in eval mode, checkpoint dict) from a train_detector.py / detector_cv.py checkpoint;
-    with ``verdict_path`` a TwoTrunkDetector whose record output comes from that second checkpoint."""
+    with ``verdict_path`` a TwoTrunkDetector whose record output comes from that second checkpoint.
+    Several checkpoints joined by "+": their DetectorEnsemble, with the first one's checkpoint dict and
+    every member's provenance under "members"."""
+    if "+" in path:
+        if verdict_path:
+            raise ValueError("an ensemble takes its verdict from its members")
+        loaded = [load_detector(p) for p in path.split("+")]
+        ckpt = {**loaded[0][1], "members": [{k: c.get(k) for k in ("command", "commit", "seed", "epoch", "protocol")}
+                                             for _, c in loaded]}
+        return DetectorEnsemble([d for d, _ in loaded]).eval(), ckpt
     ckpt = torch.load(path, map_location="cpu")
     det = Detector(**strip_feature_constants(ckpt["config"], DETECTOR_FEATURES, band=True))
     det.load_state_dict(ckpt["state_dict"])
@@ -190,8 +233,8 @@ class ExportDetector(nn.Module):
         self.det = det
 
     def forward(self, waveform):
-        act, cls, rec = self.det(waveform)
-        return torch.sigmoid(act), torch.softmax(cls, dim=1).transpose(1, 2), torch.softmax(rec, dim=1)
+        out = self.det(waveform)
+        return out if getattr(self.det, "returns_probabilities", False) else probabilities(*out)
 
 
 # ------------------------------------------------------------------------ targets

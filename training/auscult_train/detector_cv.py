@@ -191,8 +191,8 @@ def choose_thresholds(truth, record_probs):
     return best
 
 
-def load_folds(run_dir):
-    """{fold: (bases, record probs [R, 5], frame predictions {base: (activity, classProbs)})}."""
+def load_run_folds(run_dir):
+    """{fold: (bases, record probs [R, 5], frame predictions {base: (activity, classProbs)})} of one run."""
     with open(os.path.join(run_dir, "cv.json")) as f:
         meta = json.load(f)
     folds = {}
@@ -209,6 +209,25 @@ def load_folds(run_dir):
     return meta, folds
 
 
+def load_folds(run_dirs):
+    """(meta of the first run, folds as load_run_folds) for one run folder or several joined by "+": then
+    the ensemble, the mean of the runs' record probabilities and frame outputs, over the folds that every
+    run has finished (the runs must hold out the same recordings: the same fold seed)."""
+    runs = [load_run_folds(d) for d in run_dirs.split("+")]
+    if len(runs) == 1:
+        return runs[0]
+    names = [n for n in runs[0][1] if all(n in r for _, r in runs)]
+    folds = {}
+    for n in names:
+        bases = runs[0][1][n][0]
+        if any(r[n][0] != bases for _, r in runs):
+            raise ValueError(f"{n}: the runs hold out different recordings; an ensemble needs the same folds")
+        records = np.mean([r[n][1] for _, r in runs], 0)
+        frames = {b: tuple(np.mean([r[n][2][b][i] for _, r in runs], 0) for i in range(2)) for b in bases}
+        folds[n] = (bases, records, frames)
+    return runs[0][0], folds
+
+
 def fold_classifiers(classifier_runs, fold, ds):
     """The event classifiers trained without ``fold`` (cv.py run folders), as an EventReclassifier."""
     paths = [os.path.join(d, fold, "model.pt") for d in classifier_runs]
@@ -222,16 +241,16 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
     """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
     fold's detected events retyped by the event classifiers trained without that fold (argmax of the
     members' mean probabilities). ``verdict_run``: the record probabilities come from that run's folds
-    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``; "dirA+dirB": their mean). ``postprocess``: the
-    event post-processing (default SHIPPED_POSTPROCESS)."""
+    (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``). Either may join several
+    runs with "+": their ensemble (load_folds). ``postprocess``: the event post-processing (default
+    SHIPPED_POSTPROCESS)."""
     postprocess = postprocess or SHIPPED_POSTPROCESS
     meta, folds = load_folds(run_dir)
     if verdict_run:
-        # several runs joined by "+": the mean of their record probabilities
-        vfolds = [load_folds(d)[1] for d in verdict_run.split("+")]
-        by_base = [{n: dict(zip(v[n][0], v[n][1])) for n in v} for v in vfolds]
-        folds = {n: (bases, np.mean([[v[n][b] for b in bases] for v in by_base], 0), frames)
-                 for n, (bases, _, frames) in folds.items() if all(n in v for v in by_base)}
+        _, vfolds = load_folds(verdict_run)
+        by_base = {n: dict(zip(v[0], v[1])) for n, v in vfolds.items()}
+        folds = {n: (bases, np.array([by_base[n][b] for b in bases]), frames)
+                 for n, (bases, _, frames) in folds.items() if n in by_base}
     names = sorted(folds)
     per_fold = {}
     for name in names:
@@ -305,7 +324,7 @@ def main(argv=None):
                     help="all: train on every patient, hold nothing out (the detector to ship: <out>/all/model.pt)")
     ap.add_argument("--only", default="", help="comma-separated fold indices to run now")
     ap.add_argument("--out")
-    ap.add_argument("--report", help="a finished (or partly finished) run folder")
+    ap.add_argument("--report", help="a finished (or partly finished) run folder; several joined by + : their ensemble")
     ap.add_argument("--classifiers", nargs="*", default=[],
                     help="with --report: cv.py run folders whose fold models retype the events (as the app does)")
     ap.add_argument("--verdict-run", help="with --report: take the record probabilities from this run's folds "
@@ -344,7 +363,10 @@ def main(argv=None):
             name += "-activity-" + args.activity.replace("/", "-")
         if args.typing:
             name += "-typing-" + args.typing
-        with open(os.path.join(args.report, name + ".json"), "w") as f:
+        runs = args.report.split("+")
+        if len(runs) > 1:
+            name += "-ensemble-" + "+".join(os.path.basename(os.path.normpath(d)) for d in runs)
+        with open(os.path.join(runs[0], name + ".json"), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))
         return rep

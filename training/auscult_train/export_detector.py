@@ -25,7 +25,8 @@ import torch
 
 from . import data
 from .detector import (CHUNK_OVERLAP_SAMPLES, CHUNK_SAMPLES, FRAME_HOP_MS, FRAME_HOP_SAMPLES, FRAME_OFFSET_MS,
-                       MIN_SAMPLES, RECORD_CLASSES, TONAL_KERNEL, ExportDetector, TwoTrunkDetector, predict_recording)
+                       MIN_SAMPLES, RECORD_CLASSES, TONAL_KERNEL, DetectorEnsemble, ExportDetector, TwoTrunkDetector,
+                       predict_recording)
 from .detector_eval import cpu_ms_per_recording, duration_ms, load_detector
 from .models import count_params
 from .onnx_export import (INPUT, MODELS_DIR, PROBS_TOLERANCE, export, run_node, sha256, staged_path, update_manifest,
@@ -80,7 +81,7 @@ def golden(model, ds, params, bases=GOLDEN_RECORDINGS):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--id", required=True)
-    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--ckpt", required=True, help="a checkpoint, or several joined by + (their DetectorEnsemble)")
     ap.add_argument("--verdict-ckpt", help="a second detector whose record head gives the verdict (TwoTrunkDetector: "
                                            "events from --ckpt, verdict from this one)")
     src = ap.add_mutually_exclusive_group(required=True)
@@ -134,7 +135,8 @@ def main(argv=None):
                    "valComparisons": {"verdict": {k: ev["valVerdict"][k]["task22"]["Score"] for k in ("head", "rules")},
                                       "eventTypes": {k: v["summary"] for k, v in ev["valEventTypeComparison"].items()}}}
     two = isinstance(det, TwoTrunkDetector)
-    cfg = det.config["events"] if two else det.config
+    ensemble = isinstance(det, DetectorEnsemble)
+    cfg = det.config["events"] if two else det.config["members"][0] if ensemble else det.config
     kernel = cfg.get("tonal_kernel", TONAL_KERNEL)
     architecture = (f"conv-only SED (TCN): log-STFT {det.features.num_bins} bins as channels -> Conv1d({cfg['channels'][0]}, "
                     f"k4, stride 2) -> Conv1d({cfg['channels'][1]}, k4, stride 2) -> 1x1 ({cfg['hidden']}) "
@@ -148,6 +150,10 @@ def main(argv=None):
         architecture = ("two trunks on one log-STFT front end: the frame outputs (activity, event classes) of a detector "
                         "trained with partial labels, the record output of a detector trained on the full labels; each "
                         "a " + architecture)
+    if ensemble:
+        architecture = (f"the mean of {len(det.members)} detectors' probabilities (one recipe, seeds "
+                        f"{', '.join(str(m['seed']) for m in ckpt['members'])}; one log-STFT front end), each a "
+                        + architecture)
     entry = {
         "id": args.id,
         "task": "respiratory-detector",
@@ -173,7 +179,8 @@ def main(argv=None):
         "pytorchCpuMsPer15s": cpu_ms_per_recording(det),
         "training": {"command": ckpt["command"], "commit": ckpt["commit"], "seed": ckpt["seed"],
                      "bestEpoch": ckpt["epoch"], "val": ckpt.get("val"), "protocol": ckpt.get("protocol", "train/val split"),
-                     **({"verdictTrunk": ckpt["verdictTrunk"]} if two else {})},
+                     **({"verdictTrunk": ckpt["verdictTrunk"]} if two else {}),
+                     **({"members": ckpt["members"]} if ensemble else {})},
     }
     manifest_path, manifest, total = update_manifest(args.out_dir, [entry], staged=[onnx_path])
     onnx_path = os.path.join(args.out_dir, os.path.basename(onnx_path))

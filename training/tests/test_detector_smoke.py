@@ -84,6 +84,37 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual(again.tonal[0].kernel_size, (5, 5))
         self.assertNotIn("tonal_kernel", detector.Detector(channels=(8, 8), hidden=8, dilations=(1,), tonal=2).config)
 
+    def test_runs_joined_by_plus_are_reported_as_their_mean_over_the_folds_both_finished(self):
+        import json
+        from training.auscult_train.detector_cv import load_folds
+
+        def write_run(root, scale, finished):
+            os.makedirs(root)
+            with open(os.path.join(root, "cv.json"), "w") as f:
+                json.dump({"heldOut": ["fold0", "fold1"]}, f)
+            for name in finished:
+                d = os.path.join(root, name)
+                os.makedirs(d)
+                with open(os.path.join(d, "done.json"), "w") as f:
+                    json.dump({}, f)
+                with open(os.path.join(d, "records.json"), "w") as f:
+                    json.dump({"b": [scale, 1 - scale, 0, 0, 0], "a": [0, 0, scale, 0, 1 - scale]}, f)
+                np.savez(os.path.join(d, "frames.npz"), **{"a.activity": np.full(3, scale), "a.classProbs": np.full((3, 7), scale),
+                                                           "b.activity": np.full(2, scale), "b.classProbs": np.full((2, 7), scale)})
+        with tempfile.TemporaryDirectory() as tmp:
+            one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
+            write_run(one, 0.2, ["fold0", "fold1"])
+            write_run(two, 0.6, ["fold0"])
+            _, single = load_folds(one)
+            self.assertEqual(sorted(single), ["fold0", "fold1"])
+            _, both = load_folds(one + "+" + two)
+        self.assertEqual(sorted(both), ["fold0"])          # fold1 is unfinished in the second run
+        bases, records, frames = both["fold0"]
+        self.assertEqual(bases, ["a", "b"])
+        np.testing.assert_allclose(records[1], [0.4, 0.6, 0, 0, 0])
+        np.testing.assert_allclose(frames["a"][0], [0.4] * 3)
+        np.testing.assert_allclose(frames["b"][1], np.full((2, 7), 0.4))
+
     def test_hysteresis(self):
         p = {**postprocess.DEFAULT_PARAMS, "threshold": 0.7, "thresholdLow": 0.4, "medianFrames": 1, "maxGapMs": 0,
              "minDurationMs": 0}
@@ -185,6 +216,30 @@ class DetectorSmokeTest(unittest.TestCase):
         self.assertFalse(torch.allclose(r, events(x)[2]))
         model = detector.ExportDetector(two).eval()
         path = os.path.join(self.tmp, "two.onnx")
+        export_onnx(model, path, n=20000)
+        diffs = onnx_export.verify(model, path, [x.numpy()], TOLERANCES)
+        self.assertLessEqual(max(diffs.values()), onnx_export.PROBS_TOLERANCE)
+
+    def test_an_ensemble_gives_the_mean_of_its_members_probabilities_in_onnxruntime_web(self):
+        first, ckpt = load_detector(self.ckpt)
+        torch.manual_seed(6)
+        other = detector.Detector(**ckpt["config"]).eval()
+        for p in other.parameters():
+            if p.requires_grad:   # the STFT front end is fixed
+                p.data.normal_(0, 0.1)
+        second = os.path.join(self.tmp, "seed6.pt")
+        torch.save({**ckpt, "state_dict": other.state_dict(), "seed": 6}, second)
+        ens, eckpt = load_detector(self.ckpt + "+" + second)
+        self.assertIsInstance(ens, detector.DetectorEnsemble)
+        self.assertEqual([m["seed"] for m in eckpt["members"]], [ckpt["seed"], 6])
+        x = torch.from_numpy(data.SPRSound().recording(data.SPRSound().bases[0])[:40000])[None]
+        model = detector.ExportDetector(ens).eval()
+        with torch.no_grad():
+            got = model(x)
+            alone = [detector.ExportDetector(d).eval()(x) for d in (first, other)]
+        for i, name in enumerate(detector.ExportDetector.OUTPUTS):
+            torch.testing.assert_close(got[i], (alone[0][i] + alone[1][i]) / 2, msg=name)
+        path = os.path.join(self.tmp, "ensemble.onnx")
         export_onnx(model, path, n=20000)
         diffs = onnx_export.verify(model, path, [x.numpy()], TOLERANCES)
         self.assertLessEqual(max(diffs.values()), onnx_export.PROBS_TOLERANCE)
