@@ -316,6 +316,14 @@ def markdown(rep):
         "chosen on all out-of-fold predictions (the ones to ship)."])
 
 
+def report_path(run_dirs, name):
+    """<run>/<name>.json; for runs joined by "+", in the first run's folder, named after all of them."""
+    runs = run_dirs.split("+")
+    if len(runs) > 1:
+        name += "-ensemble-" + "+".join(os.path.basename(os.path.normpath(d)) for d in runs)
+    return os.path.join(runs[0], name + ".json")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_recipe_arguments(ap)
@@ -348,7 +356,7 @@ def main(argv=None):
             grid = [(hi, lo) for hi in highs for lo in lows if lo <= hi]
             name += "-" + args.activity_grid.replace("/", "_").replace(",", "-")
         rep = tune_activity(ds, args.tune_activity, grid)
-        with open(os.path.join(args.tune_activity, name + ".json"), "w") as f:
+        with open(report_path(args.tune_activity, name), "w") as f:
             json.dump(rep, f, indent=1)
         print(json.dumps({k: rep[k] for k in ("nestedMeanSd", "chosen")}, indent=1))
         return rep
@@ -363,10 +371,7 @@ def main(argv=None):
             name += "-activity-" + args.activity.replace("/", "-")
         if args.typing:
             name += "-typing-" + args.typing
-        runs = args.report.split("+")
-        if len(runs) > 1:
-            name += "-ensemble-" + "+".join(os.path.basename(os.path.normpath(d)) for d in runs)
-        with open(os.path.join(runs[0], name + ".json"), "w") as f:
+        with open(report_path(args.report, name), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))
         return rep
