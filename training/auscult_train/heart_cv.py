@@ -92,7 +92,7 @@ def train_held_out(corpus, name, held, args, out, stop_after=0, meta=None):
     rng = np.random.default_rng(args.seed)
     groups = [corpus.by_base[b]["source"] for b, _ in train] if args.balance == "source-class" else None
     sampler = WindowSampler([corpus.recording(b) for b, _ in train], [c for _, c in train], rng,
-                            groups=groups, conditions=args.conditions,
+                            balance_power=args.balance_power, groups=groups, conditions=args.conditions,
                             allowed=corpus.allowed(train, args.circor_absent))
     model = build_model(args)
     if args.init_from:
@@ -321,6 +321,8 @@ def build_parser():
     ap.add_argument("--weight-decay", type=float, default=1e-2)
     ap.add_argument("--balance", default="source-class", choices=["class", "source-class"],
                     help="source-class: each class's draws shared equally among the sources that have it")
+    ap.add_argument("--balance-power", type=float, default=1.0,
+                    help="class c gets a share count(c)^(1 - p) of the draws: 1 every class alike, 0 as they come")
     ap.add_argument("--conditions", type=float, default=0.5, help="device-response augmentation probability (augment.HEART)")
     ap.add_argument("--circor-absent", default="normal", choices=["normal", "not-murmur"],
                     help="target of a murmur-Absent CirCor recording: normal, or any of heart_corpus.NOT_MURMUR "

@@ -193,15 +193,20 @@ class DetectorSmokeTest(unittest.TestCase):
         reloaded = detector.Detector(**det.config)
         self.assertEqual(reloaded.config["tonal"], 4)
 
-    def test_two_trunks_take_frames_from_one_and_the_verdict_from_the_other(self):
-        events, ckpt = load_detector(self.ckpt)
-        torch.manual_seed(5)
+    def another_seed(self, ckpt, seed, name):
+        """(a detector of ckpt's configuration with random weights from `seed`, its checkpoint's path)."""
+        torch.manual_seed(seed)
         other = detector.Detector(**ckpt["config"]).eval()
         for p in other.parameters():
             if p.requires_grad:   # the STFT front end is fixed
                 p.data.normal_(0, 0.1)
-        vpath = os.path.join(self.tmp, "verdict.pt")
-        torch.save({**ckpt, "state_dict": other.state_dict(), "seed": 5}, vpath)
+        path = os.path.join(self.tmp, name)
+        torch.save({**ckpt, "state_dict": other.state_dict(), "seed": seed}, path)
+        return other, path
+
+    def test_two_trunks_take_frames_from_one_and_the_verdict_from_the_other(self):
+        events, ckpt = load_detector(self.ckpt)
+        other, vpath = self.another_seed(ckpt, 5, "verdict.pt")
         two, tckpt = load_detector(self.ckpt, vpath)
         self.assertIsInstance(two, detector.TwoTrunkDetector)
         self.assertEqual(tckpt["verdictTrunk"]["seed"], 5)
@@ -222,13 +227,7 @@ class DetectorSmokeTest(unittest.TestCase):
 
     def test_an_ensemble_gives_the_mean_of_its_members_probabilities_in_onnxruntime_web(self):
         first, ckpt = load_detector(self.ckpt)
-        torch.manual_seed(6)
-        other = detector.Detector(**ckpt["config"]).eval()
-        for p in other.parameters():
-            if p.requires_grad:   # the STFT front end is fixed
-                p.data.normal_(0, 0.1)
-        second = os.path.join(self.tmp, "seed6.pt")
-        torch.save({**ckpt, "state_dict": other.state_dict(), "seed": 6}, second)
+        other, second = self.another_seed(ckpt, 6, "seed6.pt")
         ens, eckpt = load_detector(self.ckpt + "+" + second)
         self.assertIsInstance(ens, detector.DetectorEnsemble)
         self.assertEqual([m["seed"] for m in eckpt["members"]], [ckpt["seed"], 6])

@@ -45,6 +45,13 @@ class Pieces(unittest.TestCase):
         self.assertAlmostEqual(share[(3, "C")], 1 / 3)
         np.testing.assert_allclose(sampling_weights(labels, 1.0), sampling_weights(labels, 1.0, ["x"] * len(labels)))
 
+    def test_balance_power_shares_draws_as_a_power_of_the_class_count(self):
+        labels = [0] * 16 + [3] * 400
+        for power, want in ((1.0, 0.5), (0.5, 4 / (4 + 20)), (0.0, 16 / 416)):
+            self.assertAlmostEqual(sampling_weights(labels, power)[:16].sum(), want, msg=f"power {power}")
+        args = heart_cv.build_parser().parse_args(["--balance-power", "0.5"])
+        self.assertEqual(args.balance_power, 0.5)
+
     def test_partial_label_loss_is_minus_log_of_the_allowed_probability(self):
         import torch
         from training.auscult_train.train import LABEL_SMOOTHING, fit_batch
