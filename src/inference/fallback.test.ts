@@ -64,6 +64,17 @@ describeWithData('inference fault handling', [DATA.models], async () => {
     expect((await new EventClassifier(store).runWindows(model, [window])).probs[0]).toEqual((await new EventClassifier(base).runWindows(model, [window])).probs[0]);
   });
 
+  it('takes a cached copy after one check, and asks the network once when the cached copy is another revision', async () => {
+    const asked: string[] = [];
+    const good = new ModelStore(base.manifest, async (file, source) => (asked.push(source), loadFromDisk(file)), ['wasm']);
+    await good.session(model);
+    expect(asked).toEqual(['any']);
+    asked.length = 0;
+    const stale = new ModelStore(base.manifest, async (file, source) => (asked.push(source), source === 'any' ? new Uint8Array([1, 2, 3]) : loadFromDisk(file)), ['wasm']);
+    expect((await new EventClassifier(stale).runWindows(model, [window])).probs[0]).toEqual((await new EventClassifier(base).runWindows(model, [window])).probs[0]);
+    expect(asked).toEqual(['any', 'network']);
+  });
+
   it('warms up on a quiet input: the detector and the chosen event models run once, nothing else', async () => {
     const input = warmUpInput();
     expect(input.sampleRate).toBe(8000);

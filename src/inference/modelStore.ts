@@ -9,10 +9,14 @@ import type { Backend, ModelBackend } from '../core/types';
 import { isCancellation } from '../core/steps';
 
 /**
- * Fetches a model file's bytes: the cache or `fetch` in the browser, the file system in Node;
- * `sha256` (the manifest's) lets a loader check a cached copy before using it.
+ * Where a loader may take a model file's bytes from: `'any'` (a cached copy if it has one) or
+ * `'network'` (never a cached copy: asked when the cached bytes failed the integrity check, e.g. an
+ * older revision still cached during an update).
  */
-export type ModelBytesLoader = (file: string, sha256: string) => Promise<Uint8Array>;
+export type ModelSource = 'any' | 'network';
+
+/** Fetches a model file's bytes: Cache Storage or `fetch` in the browser, the file system in Node. */
+export type ModelBytesLoader = (file: string, source: ModelSource) => Promise<Uint8Array>;
 
 export interface ModelStoreEvents {
   /** A backend was skipped or abandoned; the UI shows this as a note. */
@@ -106,15 +110,22 @@ export class ModelStore {
     }
   }
 
+  /** The model's bytes, hashed once: a copy that fails the check is asked for again from the network. */
+  private async verifiedBytes(model: ModelEntry): Promise<Uint8Array> {
+    let digest = '';
+    for (const source of ['any', 'network'] as const) {
+      const bytes = await this.load(model.file, source);
+      digest = await sha256Hex(bytes);
+      if (digest === model.sha256) return bytes;
+    }
+    throw new Error(`Model "${model.id}" failed its integrity check (sha256 ${digest.slice(0, 12)}… ≠ manifest ${model.sha256.slice(0, 12)}…).`);
+  }
+
   private async open(model: ModelEntry): Promise<LoadedSession> {
     // The runtime starts (if nothing started it yet) while the bytes load; a failure there is
     // reported by the session creation below.
     void primeRuntime(this.backends[0]).catch(() => undefined);
-    const bytes = await this.load(model.file, model.sha256);
-    const digest = await sha256Hex(bytes);
-    if (digest !== model.sha256) {
-      throw new Error(`Model "${model.id}" failed its integrity check (sha256 ${digest.slice(0, 12)}… ≠ manifest ${model.sha256.slice(0, 12)}…).`);
-    }
+    const bytes = await this.verifiedBytes(model);
     const reasons: string[] = [];
     for (const backend of this.backends) {
       if (backend === 'webgpu' && !(await webgpuAvailable())) {
