@@ -19,7 +19,9 @@ The report gives Task 2-1 / 2-2 per fold (mean ± sd) for two verdict rules:
   out-of-fold predictions (for the per-fold rows) or of all of them (the thresholds to ship).
 
 ``--protocol all`` trains the same recipe on every recording (nothing held out): the detector to ship,
-whose figures are this CV's.
+whose figures are this CV's. ``--protocol latest`` (cv.latest_recordings) holds out each patient's later
+recordings and trains on the earlier ones: the deployment-like check, scored with ``--report …
+--fixed-verdict T_PQ,T_ADV`` at the verdict thresholds chosen beforehand on the k-fold out-of-fold predictions.
 
 Resumable per epoch (<out>/<fold>/last.pt); one process with --threads 1 or 2.
 """
@@ -237,13 +239,14 @@ def fold_classifiers(classifier_runs, fold, ds):
     return EventReclassifier(paths, ds)
 
 
-def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
+def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None, fixed_verdict=None):
     """The CV table; with ``classifier_runs`` the events are also scored as the app types them: each
     fold's detected events retyped by the event classifiers trained without that fold (argmax of the
     members' mean probabilities). ``verdict_run``: the record probabilities come from that run's folds
     (a TwoTrunkDetector: events from ``run_dir``, verdict from ``verdict_run``). Either may join several
     runs with "+": their ensemble (load_folds). ``postprocess``: the event post-processing (default
-    SHIPPED_POSTPROCESS)."""
+    SHIPPED_POSTPROCESS). ``fixed_verdict`` (t_pq, t_adv): hierarchical thresholds fixed beforehand, used for
+    every fold and the pooled rows instead of thresholds chosen on this run's predictions."""
     postprocess = postprocess or SHIPPED_POSTPROCESS
     meta, folds = load_folds(run_dir)
     if verdict_run:
@@ -259,24 +262,27 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
         others = [n for n in names if n != name]
         head = record_report(truth, probs, {**postprocess, "verdict": "head"})
         t_pq = t_adv = None
-        if others:
+        if fixed_verdict:
+            t_pq, t_adv = fixed_verdict
+        elif others:
             t_truth = [ds.records[b] for n in others for b in folds[n][0]]
             t_probs = np.concatenate([folds[n][1] for n in others])
             t_pq, t_adv, _ = choose_thresholds(t_truth, t_probs)
         # Events typed with the record use the verdict this fold would get (thresholds from the other folds).
-        ev_post = hierarchical_params(t_pq, t_adv, postprocess) if postprocess.get("eventTyping") and others else postprocess
+        ev_post = (hierarchical_params(t_pq, t_adv, postprocess) if postprocess.get("eventTyping") and t_pq is not None
+                   else postprocess)
         row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],
                **event_row(ds, bases, frames, ev_post, record_probs=probs)}
         if classifier_runs:
             row.update(event_row(ds, bases, frames, ev_post, fold_classifiers(classifier_runs, name, ds), "app", probs))
-        if others:
+        if t_pq is not None:
             hier = record_report(truth, probs, hierarchical_params(t_pq, t_adv, postprocess))
             row.update({"hierTask21": hier["task21"]["Score"], "hierTask22": hier["task22"]["Score"],
                         "tPq": t_pq, "tAdv": t_adv})
         per_fold[name] = row
     truth = [ds.records[b] for n in names for b in folds[n][0]]
     probs = np.concatenate([folds[n][1] for n in names])
-    t_pq, t_adv, _ = choose_thresholds(truth, probs)
+    t_pq, t_adv = fixed_verdict or choose_thresholds(truth, probs)[:2]
     keys = ("headTask21", "headTask22", "hierTask21", "hierTask22", "agnosticF1", "classAwareF1",
             "familyEventF1", "segmentF1CAS", "segmentF1DAS", "agnosticInStretchF1",
             "appClassAwareF1", "appFamilyEventF1", "appSegmentF1CAS", "appSegmentF1DAS")
@@ -285,7 +291,8 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None):
             "meanSd": {k: mean_sd([r[k] for r in per_fold.values() if k in r]) for k in keys},
             "pooled": {"head": record_report(truth, probs, {**postprocess, "verdict": "head"}),
                        "hierarchical": record_report(truth, probs, hierarchical_params(t_pq, t_adv, postprocess))},
-            "thresholds": {"poorQualityThreshold": t_pq, "adventitiousThreshold": t_adv}, "postprocess": postprocess}
+            "thresholds": {"poorQualityThreshold": t_pq, "adventitiousThreshold": t_adv, "fixedBeforehand": bool(fixed_verdict)},
+            "postprocess": postprocess}
 
 
 def markdown(rep):
@@ -312,8 +319,9 @@ def markdown(rep):
         *([f"As the app types them (fold classifiers: {', '.join(rep['classifierRuns'])}): class-aware F1 "
            f"{fmt('appClassAwareF1')}, family event F1 {fmt('appFamilyEventF1')}, CAS segment F1 "
            f"{fmt('appSegmentF1CAS')}, DAS segment F1 {fmt('appSegmentF1DAS')}.", ""] if rep.get("classifierRuns") else []),
-        "Hierarchical per-fold rows use thresholds chosen on the other folds; pooled rows use the thresholds "
-        "chosen on all out-of-fold predictions (the ones to ship)."])
+        ("Hierarchical rows use the verdict thresholds fixed beforehand." if t.get("fixedBeforehand") else
+         "Hierarchical per-fold rows use thresholds chosen on the other folds; pooled rows use the thresholds "
+         "chosen on all out-of-fold predictions (the ones to ship).")])
 
 
 def report_path(run_dirs, name):
@@ -328,8 +336,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_recipe_arguments(ap)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--protocol", default="kfold", choices=["kfold", "all"],
-                    help="all: train on every patient, hold nothing out (the detector to ship: <out>/all/model.pt)")
+    ap.add_argument("--protocol", default="kfold", choices=["kfold", "latest", "all"],
+                    help="all: train on every patient, hold nothing out (the detector to ship: <out>/all/model.pt); "
+                         "latest: hold out each patient's later recordings (cv.latest_recordings)")
     ap.add_argument("--only", default="", help="comma-separated fold indices to run now")
     ap.add_argument("--out")
     ap.add_argument("--report", help="a finished (or partly finished) run folder; several joined by + : their ensemble")
@@ -339,6 +348,8 @@ def main(argv=None):
                                           "(events from --report's run: a two-trunk detector)")
     ap.add_argument("--activity", help="with --report: activity thresholds HIGH/LOW (default: the shipped "
                                        f"{SHIPPED_POSTPROCESS['threshold']}/{SHIPPED_POSTPROCESS['thresholdLow']})")
+    ap.add_argument("--fixed-verdict", help="with --report: hierarchical thresholds P(PQ),P(adv) fixed beforehand "
+                                            "(e.g. the manifest's 0.4,0.5 for a --protocol latest run)")
     ap.add_argument("--typing", choices=["verdict-weighted"],
                     help="with --report: type the events with the record (postprocess.type_with_record)")
     ap.add_argument("--tune-activity", help="a run folder: choose the activity thresholds by nested CV over its folds "
@@ -364,13 +375,16 @@ def main(argv=None):
         post = with_activity(*map(float, args.activity.split("/"))) if args.activity else dict(SHIPPED_POSTPROCESS)
         if args.typing:
             post["eventTyping"] = args.typing
-        rep = report(ds, args.report, args.classifiers, args.verdict_run, post)
+        fixed = tuple(float(v) for v in args.fixed_verdict.split(",")) if args.fixed_verdict else None
+        rep = report(ds, args.report, args.classifiers, args.verdict_run, post, fixed)
         name = ("report-verdict-from-" + "+".join(os.path.basename(os.path.normpath(d)) for d in args.verdict_run.split("+"))
                 if args.verdict_run else "report")
         if args.activity:
             name += "-activity-" + args.activity.replace("/", "-")
         if args.typing:
             name += "-typing-" + args.typing
+        if fixed:
+            name += "-verdict-" + args.fixed_verdict.replace(",", "-")
         with open(report_path(args.report, name), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))

@@ -142,6 +142,40 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual(detector_ceiling.snap_offsets(refs, ests), [(1100, 2000, "Normal"), ests[1], ests[2]])
 
 
+@requires(SPRSOUND)
+class DeploymentLikeReportTest(unittest.TestCase):
+    def test_a_latest_run_is_scored_at_the_verdict_thresholds_fixed_beforehand(self):
+        import json
+        from training.auscult_train import cv, detector_cv
+        ds = data.SPRSound(data.DEFAULT_DATA)
+        (name, held), = cv.held_out_sets(ds, "latest", 5)
+        self.assertEqual(name, "latest")
+        bases = sorted(held)[:6]
+        # P(adv) = 0.45 for every record: adventitious only where the threshold is below it.
+        probs = [[0.55, 0.15, 0.15, 0.15, 0.0] for _ in bases]
+        with tempfile.TemporaryDirectory() as tmp:
+            fold = os.path.join(tmp, "latest")
+            os.makedirs(fold)
+            with open(os.path.join(tmp, "cv.json"), "w") as f:
+                json.dump({"heldOut": ["latest"]}, f)
+            with open(os.path.join(fold, "done.json"), "w") as f:
+                json.dump({}, f)
+            with open(os.path.join(fold, "records.json"), "w") as f:
+                json.dump(dict(zip(bases, probs)), f)
+            np.savez(os.path.join(fold, "frames.npz"), **{k: v for b in bases for k, v in
+                                                           ((f"{b}.activity", np.zeros(40, np.float32)),
+                                                            (f"{b}.classProbs", np.full((40, 7), 1 / 7, np.float32)))})
+            for fixed, verdict in (((0.4, 0.5), "Normal"), ((0.4, 0.4), "CAS")):
+                rep = detector_cv.report(ds, tmp, postprocess={**detector_cv.SHIPPED_POSTPROCESS,
+                                                               "eventTyping": "verdict-weighted"}, fixed_verdict=fixed)
+                self.assertEqual((rep["thresholds"]["poorQualityThreshold"], rep["thresholds"]["adventitiousThreshold"]), fixed)
+                self.assertTrue(rep["thresholds"]["fixedBeforehand"])
+                truth = [ds.records[b] for b in bases]
+                expected = event_metrics.record_scores(truth, [verdict] * len(bases), detector.RECORD_CLASSES)
+                self.assertAlmostEqual(rep["perFold"]["latest"]["hierTask22"], expected["task22"]["Score"])
+                self.assertAlmostEqual(rep["pooled"]["hierarchical"]["task21"]["Score"], expected["task21"]["Score"])
+
+
 @requires(SPRSOUND, NODE_ORT)
 class DetectorSmokeTest(unittest.TestCase):
     @classmethod
