@@ -268,7 +268,7 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None, 
             t_truth = [ds.records[b] for n in others for b in folds[n][0]]
             t_probs = np.concatenate([folds[n][1] for n in others])
             t_pq, t_adv, _ = choose_thresholds(t_truth, t_probs)
-        # Events typed with the record use the verdict this fold would get (thresholds from the other folds).
+        # Events typed with the record use the verdict this fold would get (thresholds fixed, or from the other folds).
         ev_post = (hierarchical_params(t_pq, t_adv, postprocess) if postprocess.get("eventTyping") and t_pq is not None
                    else postprocess)
         row = {"n": len(bases), "headTask21": head["task21"]["Score"], "headTask22": head["task22"]["Score"],

@@ -7,6 +7,7 @@ plan, the post-processing rules) and need nothing.
 """
 import contextlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -20,6 +21,23 @@ from training.auscult_train import (data, detector, detector_ceiling, event_metr
 from training.auscult_train.detector import load_detector
 from training.auscult_train.export_detector import TOLERANCES, export_onnx, run_onnx_node
 from training.tests.support import NODE_ORT, SPRSOUND, requires
+
+
+def write_detector_run(root, held_out, finished):
+    """A detector_cv run folder as train_fold leaves it: ``finished`` maps a fold name to
+    {base: (record probabilities [5], activity [T], class probabilities [T, 7])}."""
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "cv.json"), "w") as f:
+        json.dump({"heldOut": held_out}, f)
+    for name, outputs in finished.items():
+        d = os.path.join(root, name)
+        os.makedirs(d)
+        with open(os.path.join(d, "done.json"), "w") as f:
+            json.dump({}, f)
+        with open(os.path.join(d, "records.json"), "w") as f:
+            json.dump({b: list(map(float, rec)) for b, (rec, _, _) in outputs.items()}, f)
+        np.savez(os.path.join(d, "frames.npz"), **{k: v for b, (_, act, cls) in outputs.items()
+                                                   for k, v in ((f"{b}.activity", act), (f"{b}.classProbs", cls))})
 
 
 class PiecesTest(unittest.TestCase):
@@ -85,22 +103,12 @@ class PiecesTest(unittest.TestCase):
         self.assertNotIn("tonal_kernel", detector.Detector(channels=(8, 8), hidden=8, dilations=(1,), tonal=2).config)
 
     def test_runs_joined_by_plus_are_reported_as_their_mean_over_the_folds_both_finished(self):
-        import json
         from training.auscult_train.detector_cv import load_folds
 
         def write_run(root, scale, finished):
-            os.makedirs(root)
-            with open(os.path.join(root, "cv.json"), "w") as f:
-                json.dump({"heldOut": ["fold0", "fold1"]}, f)
-            for name in finished:
-                d = os.path.join(root, name)
-                os.makedirs(d)
-                with open(os.path.join(d, "done.json"), "w") as f:
-                    json.dump({}, f)
-                with open(os.path.join(d, "records.json"), "w") as f:
-                    json.dump({"b": [scale, 1 - scale, 0, 0, 0], "a": [0, 0, scale, 0, 1 - scale]}, f)
-                np.savez(os.path.join(d, "frames.npz"), **{"a.activity": np.full(3, scale), "a.classProbs": np.full((3, 7), scale),
-                                                           "b.activity": np.full(2, scale), "b.classProbs": np.full((2, 7), scale)})
+            outputs = {"b": ([scale, 1 - scale, 0, 0, 0], np.full(2, scale), np.full((2, 7), scale)),
+                       "a": ([0, 0, scale, 0, 1 - scale], np.full(3, scale), np.full((3, 7), scale))}
+            write_detector_run(root, ["fold0", "fold1"], {name: outputs for name in finished})
         with tempfile.TemporaryDirectory() as tmp:
             one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
             write_run(one, 0.2, ["fold0", "fold1"])
@@ -145,7 +153,6 @@ class PiecesTest(unittest.TestCase):
 @requires(SPRSOUND)
 class DeploymentLikeReportTest(unittest.TestCase):
     def test_a_latest_run_is_scored_at_the_verdict_thresholds_fixed_beforehand(self):
-        import json
         from training.auscult_train import cv, detector_cv
         ds = data.SPRSound(data.DEFAULT_DATA)
         (name, held), = cv.held_out_sets(ds, "latest", 5)
@@ -154,17 +161,8 @@ class DeploymentLikeReportTest(unittest.TestCase):
         # P(adv) = 0.45 for every record: adventitious only where the threshold is below it.
         probs = [[0.55, 0.15, 0.15, 0.15, 0.0] for _ in bases]
         with tempfile.TemporaryDirectory() as tmp:
-            fold = os.path.join(tmp, "latest")
-            os.makedirs(fold)
-            with open(os.path.join(tmp, "cv.json"), "w") as f:
-                json.dump({"heldOut": ["latest"]}, f)
-            with open(os.path.join(fold, "done.json"), "w") as f:
-                json.dump({}, f)
-            with open(os.path.join(fold, "records.json"), "w") as f:
-                json.dump(dict(zip(bases, probs)), f)
-            np.savez(os.path.join(fold, "frames.npz"), **{k: v for b in bases for k, v in
-                                                           ((f"{b}.activity", np.zeros(40, np.float32)),
-                                                            (f"{b}.classProbs", np.full((40, 7), 1 / 7, np.float32)))})
+            write_detector_run(tmp, ["latest"], {"latest": {b: (p, np.zeros(40, np.float32), np.full((40, 7), 1 / 7, np.float32))
+                                                            for b, p in zip(bases, probs)}})
             for fixed, verdict in (((0.4, 0.5), "Normal"), ((0.4, 0.4), "CAS")):
                 rep = detector_cv.report(ds, tmp, postprocess={**detector_cv.SHIPPED_POSTPROCESS,
                                                                "eventTyping": "verdict-weighted"}, fixed_verdict=fixed)
