@@ -27,6 +27,7 @@ import { tileWindows, type RegionLayers } from './timeline/regions';
 import { TimelineView } from './timeline/TimelineView';
 import type { WaveSurferControls } from './timeline/useWaveSurfer';
 import type { useRecordings } from './useRecordings';
+import { useStagedMount } from './scheduling';
 
 type Store = ReturnType<typeof useRecordings>;
 
@@ -203,6 +204,11 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
   );
 
   const analysis = recording.analysis;
+  // The timeline first, then the analysis panel, then the results one part per task: mounted at
+  // once, the whole workspace is one commit far longer than a 50 ms task. The verdict comes last,
+  // so a verdict on screen means every result of the analysis is on screen.
+  const workspaceStage = useStagedMount(2, id);
+  const resultStage = useStagedMount(3, Boolean(analysis));
   const busy = recording.analysisState?.status === 'running' || recording.analysisState?.status === 'queued';
   return (
     <Stack spacing={2}>
@@ -214,89 +220,103 @@ export const Workspace = memo(function Workspace({ recording, models, store, onS
         onControls={onControls}
         headerExtra={modeSwitch}
       />
-      <Paper component="section" aria-label="Analysis" variant="outlined" sx={{ overflow: 'hidden' }} data-testid="analysis-panel">
-        {heartMode ? (
-          <HeartPanel heart={recording.heart} state={recording.heartState} />
-        ) : (
-          <>
-            <ModelBar
-              catalog={models.catalog}
-              catalogError={models.error}
-              choice={models.choice}
-              usedModel={analysis?.eventModel}
-              busy={busy}
-              status={models.status}
-              analysedWith={analysis?.modelBackends}
-              analysedOn={analysis?.backend}
-              backendSetting={models.backendSetting}
-              onBackendSetting={models.setBackendSetting}
-              onChoose={(c) => {
-                models.setChoice(c);
-                if (analysis) void store.reclassifyAll(id, c);
-              }}
-            />
-            <AnalysisProgressLine recording={recording} onCancel={() => store.cancelAnalysis(id)} />
-            {(recording.analysisState?.status === 'error' || recording.analysisState?.status === 'cancelled') && (
-              <Box sx={{ px: 2, pb: 1 }}>
-                <Button size="small" variant="outlined" onClick={() => store.requestAnalysis(id, true)}>
-                  Analyse again
-                </Button>
-              </Box>
-            )}
-            {analysis && (
-              <>
-                {analysis.notes.map((n) => (
-                  <Alert key={n} severity="info" sx={{ mx: 2, my: 1 }}>
-                    {n}
-                  </Alert>
-                ))}
-                <VerdictCard
-                  analysis={analysis}
-                  events={events}
-                  edited={Boolean(recording.edited)}
-                  referenceLabel={recording.reference?.recordLabel}
-                  durationS={recording.durationS}
-                  onSelectEvent={(e) => selectEvent(e, true)}
-                  onPlayRange={(start, end) => controls.current?.playRange(start, end)}
-                />
-                <Divider />
-                <Stack direction={{ xs: 'column', lg: 'row' }} sx={{ alignItems: 'stretch' }}>
-                  <Box sx={{ flex: 1, minWidth: 0 }}>
-                    <Stack direction="row" spacing={2} sx={{ px: 2, pt: 1.5, pb: 0.5, alignItems: 'baseline', flexWrap: 'wrap' }}>
-                      <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 700 }}>
-                        Events <Box component="span" sx={{ color: 'text.secondary', fontWeight: 400 }} data-testid="event-count">({events.length})</Box>
-                      </Typography>
-                      <Typography variant="body2" color="text.secondary">
-                        Columns N…W+C: each class's probability (%). ↑/↓ step and play · A adds at the cursor · Delete removes · drag a region's edge to resize
-                      </Typography>
-                    </Stack>
-                    <EventTable
-                      events={events}
-                      selectedId={selectedId}
-                      hoveredId={hoveredId}
-                      agreement={agreement}
-                      catalog={models.catalog}
-                      onSelect={(e) => selectEvent(e)}
-                      onHover={setHoveredId}
-                      onPlay={(e) => selectEvent(e, true)}
-                      onRelabel={(e, label) => void editEvents(id, (evs) => relabelEvent(evs, e, label))}
-                      onReclassify={(e) => void editEvents(id, (evs) => evs.map((x) => (x.id === e ? { ...x, labelByClinician: false } : x)), [e])}
-                      onDelete={(e) => {
-                        void editEvents(id, (evs) => deleteEvent(evs, e));
-                        if (selectedId === e) setSelectedId(undefined);
-                      }}
-                    />
-                  </Box>
-                  <Divider orientation="vertical" flexItem />
-                  <EventSpectrogram recording={recording} event={selected} model={analysis.eventModel} />
-                </Stack>
-                <Divider />
-                <ExportBar recording={recording} onPrint={onPrint} onRevert={() => store.revertEdits(id)} />
-              </>
-            )}
-          </>
-        )}
-      </Paper>
+      {workspaceStage >= 2 && (
+        <Paper component="section" aria-label="Analysis" variant="outlined" sx={{ overflow: 'hidden' }} data-testid="analysis-panel">
+          {heartMode ? (
+            <HeartPanel heart={recording.heart} state={recording.heartState} />
+          ) : (
+            <>
+              <ModelBar
+                catalog={models.catalog}
+                catalogError={models.error}
+                choice={models.choice}
+                usedModel={analysis?.eventModel}
+                busy={busy}
+                status={models.status}
+                analysedWith={analysis?.modelBackends}
+                analysedOn={analysis?.backend}
+                backendSetting={models.backendSetting}
+                onBackendSetting={models.setBackendSetting}
+                onChoose={(c) => {
+                  models.setChoice(c);
+                  if (analysis) void store.reclassifyAll(id, c);
+                }}
+              />
+              <AnalysisProgressLine recording={recording} onCancel={() => store.cancelAnalysis(id)} />
+              {(recording.analysisState?.status === 'error' || recording.analysisState?.status === 'cancelled') && (
+                <Box sx={{ px: 2, pb: 1 }}>
+                  <Button size="small" variant="outlined" onClick={() => store.requestAnalysis(id, true)}>
+                    Analyse again
+                  </Button>
+                </Box>
+              )}
+              {analysis && (
+                <>
+                  {resultStage >= 3 && (
+                    <>
+                      {analysis.notes.map((n) => (
+                        <Alert key={n} severity="info" sx={{ mx: 2, my: 1 }}>
+                          {n}
+                        </Alert>
+                      ))}
+                      <VerdictCard
+                        analysis={analysis}
+                        events={events}
+                        edited={Boolean(recording.edited)}
+                        referenceLabel={recording.reference?.recordLabel}
+                        durationS={recording.durationS}
+                        onSelectEvent={(e) => selectEvent(e, true)}
+                        onPlayRange={(start, end) => controls.current?.playRange(start, end)}
+                      />
+                    </>
+                  )}
+                  <Divider />
+                  <Stack direction={{ xs: 'column', lg: 'row' }} sx={{ alignItems: 'stretch' }}>
+                    <Box sx={{ flex: 1, minWidth: 0 }}>
+                      <Stack direction="row" spacing={2} sx={{ px: 2, pt: 1.5, pb: 0.5, alignItems: 'baseline', flexWrap: 'wrap' }}>
+                        <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 700 }}>
+                          Events <Box component="span" sx={{ color: 'text.secondary', fontWeight: 400 }} data-testid="event-count">({events.length})</Box>
+                        </Typography>
+                        <Typography variant="body2" color="text.secondary">
+                          Columns N…W+C: each class's probability (%). ↑/↓ step and play · A adds at the cursor · Delete removes · drag a region's edge to resize
+                        </Typography>
+                      </Stack>
+                      <EventTable
+                        events={events}
+                        selectedId={selectedId}
+                        hoveredId={hoveredId}
+                        agreement={agreement}
+                        catalog={models.catalog}
+                        onSelect={(e) => selectEvent(e)}
+                        onHover={setHoveredId}
+                        onPlay={(e) => selectEvent(e, true)}
+                        onRelabel={(e, label) => void editEvents(id, (evs) => relabelEvent(evs, e, label))}
+                        onReclassify={(e) => void editEvents(id, (evs) => evs.map((x) => (x.id === e ? { ...x, labelByClinician: false } : x)), [e])}
+                        onDelete={(e) => {
+                          void editEvents(id, (evs) => deleteEvent(evs, e));
+                          if (selectedId === e) setSelectedId(undefined);
+                        }}
+                      />
+                    </Box>
+                    {resultStage >= 2 && (
+                      <>
+                        <Divider orientation="vertical" flexItem />
+                        <EventSpectrogram recording={recording} event={selected} model={analysis.eventModel} />
+                      </>
+                    )}
+                  </Stack>
+                  {resultStage >= 2 && (
+                    <>
+                      <Divider />
+                      <ExportBar recording={recording} onPrint={onPrint} onRevert={() => store.revertEdits(id)} />
+                    </>
+                  )}
+                </>
+              )}
+            </>
+          )}
+        </Paper>
+      )}
     </Stack>
   );
 });

@@ -25,6 +25,7 @@ import { ACTIVITY_LANE_PX } from './activityLane';
 import { FrequencyAxis } from './FrequencyAxis';
 import { SPECTROGRAM_HEIGHT, SPECTROGRAM_TOP, useWaveSurfer, type TimelineOverlay, type WaveSurferControls } from './useWaveSurfer';
 import { ZOOM_STEP } from './zoom';
+import { useStagedMount } from '../scheduling';
 
 /** Chest sounds mostly lie below 1–2 kHz; narrower ranges give that band more of the height. */
 const SPECTROGRAM_RANGES_HZ = [2000, 1000];
@@ -46,6 +47,11 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
   const nyquist = recording.prepared.display.sampleRate / 2;
   const [maxHz, setMaxHz] = useState(nyquist);
   const [view, controls] = useWaveSurfer(containerRef, recording, maxHz, overlay);
+  // The drawing area first (wavesurfer needs its container); the controls a task later. MUI's
+  // Tooltip and ToggleButtonGroup set state while their refs attach, which makes React re-render
+  // and run every pending effect in the same task: mounted with the drawing area, they would join
+  // wavesurfer's set-up into one long task.
+  const stage = useStagedMount(2, recording.id);
   const zoomIn = () => controls.zoomTo(view.pxPerSec * ZOOM_STEP);
   const zoomOut = () => controls.zoomTo(view.pxPerSec / ZOOM_STEP);
   const controlsRef = useRef(controls);
@@ -99,26 +105,28 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
             {formatDuration(recording.durationS)}
           </Box>
         </Typography>
-        {headerExtra && <Box sx={{ ml: 'auto' }}>{headerExtra}</Box>}
+        {headerExtra && stage >= 2 && <Box sx={{ ml: 'auto' }}>{headerExtra}</Box>}
         {recording.source !== 'file' && (
           <Button size="small" startIcon={<DownloadIcon />} onClick={() => downloadWav(recording)} sx={{ ml: headerExtra ? 0 : 'auto' }}>
             Download WAV
           </Button>
         )}
       </Stack>
-      <Transport
-        ready={view.ready}
-        playing={view.playing}
-        currentTime={view.currentTime}
-        durationS={recording.durationS}
-        pxPerSec={view.pxPerSec}
-        fitPxPerSec={view.fitPxPerSec}
-        onPlayPause={controls.playPause}
-        onZoom={(px) => controls.zoomTo(px)}
-        onZoomIn={zoomIn}
-        onZoomOut={zoomOut}
-        onShowShortcuts={onShowShortcuts}
-      />
+      {stage >= 2 && (
+        <Transport
+          ready={view.ready}
+          playing={view.playing}
+          currentTime={view.currentTime}
+          durationS={recording.durationS}
+          pxPerSec={view.pxPerSec}
+          fitPxPerSec={view.fitPxPerSec}
+          onPlayPause={controls.playPause}
+          onZoom={(px) => controls.zoomTo(px)}
+          onZoomIn={zoomIn}
+          onZoomOut={zoomOut}
+          onShowShortcuts={onShowShortcuts}
+        />
+      )}
       {view.error && (
         <Alert severity="error" sx={{ mx: 2, mb: 1 }}>
           The recording could not be shown: {view.error}
@@ -173,56 +181,60 @@ export const TimelineView = memo(function TimelineView({ recording, onShowShortc
           sx={{ minHeight: 344 + activityPx + (hasLane ? LANE_HEIGHT : 0), cursor: 'text' }}
         />
       </Box>
-      <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 1 }}>
-        <Typography variant="body2" color="text.secondary">
-          Waveform auto-scaled (rare loud clicks are clipped).
-        </Typography>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-          <Typography variant="body2" color="text.secondary" id="spec-range-label">
-            Spectrogram
-          </Typography>
-          <ToggleButtonGroup
-            size="small"
-            exclusive
-            value={maxHz}
-            onChange={(_, v: number | null) => v && setMaxHz(v)}
-            aria-labelledby="spec-range-label"
-          >
-            {SPECTROGRAM_RANGES_HZ.filter((hz) => hz < nyquist).concat(nyquist).sort((a, b) => b - a).map((hz) => (
-              <ToggleButton key={hz} value={hz} sx={{ py: 0.25, px: 1 }}>
-                0–{hz / 1000} kHz
-              </ToggleButton>
-            ))}
-          </ToggleButtonGroup>
-        </Stack>
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} aria-label="Spectrogram colour scale">
-          <Typography variant="body2" color="text.secondary">
-            quiet
-          </Typography>
-          <Box sx={{ width: 120, height: 12, borderRadius: 0.5, background: SPECTROGRAM_GRADIENT_CSS }} />
-          <Typography variant="body2" color="text.secondary">
-            loud ({SPECTROGRAM_DISPLAY_RANGE_DB} dB range)
-          </Typography>
-        </Stack>
-      </Stack>
-      {recording.warnings.map((w) => (
-        <Alert key={w} severity="warning" sx={{ mx: 2, mb: 1 }}>
-          {w}
-        </Alert>
-      ))}
-      {recording.prepared.longRecording && (
-        <Alert severity="info" sx={{ mx: 2, mb: 1 }} data-testid="long-recording-note">
-          Long recording ({recording.prepared.longRecording.reason})
-        </Alert>
+      {stage >= 2 && (
+        <>
+          <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', px: 2, py: 1 }}>
+            <Typography variant="body2" color="text.secondary">
+              Waveform auto-scaled (rare loud clicks are clipped).
+            </Typography>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+              <Typography variant="body2" color="text.secondary" id="spec-range-label">
+                Spectrogram
+              </Typography>
+              <ToggleButtonGroup
+                size="small"
+                exclusive
+                value={maxHz}
+                onChange={(_, v: number | null) => v && setMaxHz(v)}
+                aria-labelledby="spec-range-label"
+              >
+                {SPECTROGRAM_RANGES_HZ.filter((hz) => hz < nyquist).concat(nyquist).sort((a, b) => b - a).map((hz) => (
+                  <ToggleButton key={hz} value={hz} sx={{ py: 0.25, px: 1 }}>
+                    0–{hz / 1000} kHz
+                  </ToggleButton>
+                ))}
+              </ToggleButtonGroup>
+            </Stack>
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} aria-label="Spectrogram colour scale">
+              <Typography variant="body2" color="text.secondary">
+                quiet
+              </Typography>
+              <Box sx={{ width: 120, height: 12, borderRadius: 0.5, background: SPECTROGRAM_GRADIENT_CSS }} />
+              <Typography variant="body2" color="text.secondary">
+                loud ({SPECTROGRAM_DISPLAY_RANGE_DB} dB range)
+              </Typography>
+            </Stack>
+          </Stack>
+          {recording.warnings.map((w) => (
+            <Alert key={w} severity="warning" sx={{ mx: 2, mb: 1 }}>
+              {w}
+            </Alert>
+          ))}
+          {recording.prepared.longRecording && (
+            <Alert severity="info" sx={{ mx: 2, mb: 1 }} data-testid="long-recording-note">
+              Long recording ({recording.prepared.longRecording.reason})
+            </Alert>
+          )}
+          <Divider />
+          <Legend
+            events={overlay.layers.heart ? [] : recording.events}
+            reference={recording.reference?.events}
+            heart={overlay.layers.heart}
+            source={recording.eventsSource}
+            agreement={overlay.layers.agreement?.counts}
+          />
+        </>
       )}
-      <Divider />
-      <Legend
-        events={overlay.layers.heart ? [] : recording.events}
-        reference={recording.reference?.events}
-        heart={overlay.layers.heart}
-        source={recording.eventsSource}
-        agreement={overlay.layers.agreement?.counts}
-      />
     </Paper>
   );
 });

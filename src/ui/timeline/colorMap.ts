@@ -1,6 +1,8 @@
 // Spectrogram colour map: "inferno" (perceptually uniform, prints legibly in greyscale,
 // readable by colour-blind users). Quiet is near-black, loud is pale yellow, so crackles and
-// wheezes stand out as bright marks. Interpolated from 11 anchors to the plugin's 256 entries.
+// wheezes stand out as bright marks. Interpolated from 11 anchors to 256 entries.
+import { spectrogramLevelMap } from './displayScale';
+
 const ANCHORS = ['#000004', '#1b0c41', '#4a0c6b', '#781c6d', '#a52c60', '#cf4446', '#ed6925', '#fb9b06', '#f7d13d', '#f9ee76', '#fcffa4'];
 
 function rgb(hex: string): [number, number, number] {
@@ -23,3 +25,13 @@ function build(): number[][] {
 
 export const SPECTROGRAM_COLOR_MAP: number[][] = build();
 export const SPECTROGRAM_GRADIENT_CSS = `linear-gradient(to right, ${ANCHORS.join(', ')})`;
+
+/** RGBA bytes (1024) for each of the worker's 256 display levels: the level map, then the colour map. */
+export function spectrogramPalette(levels: Uint8Array = spectrogramLevelMap()): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(256 * 4);
+  for (let v = 0; v < 256; v++) {
+    const [r, g, b, a] = SPECTROGRAM_COLOR_MAP[levels[v]];
+    out.set([r * 255, g * 255, b * 255, a * 255], v * 4);
+  }
+  return out;
+}

@@ -1,16 +1,15 @@
 // One wavesurfer instance per shown recording. It is fed the worker's peaks, duration and
-// precomputed spectrogram, so the UI thread never decodes audio or runs an FFT.
+// display spectrogram, so the UI thread never decodes audio or runs an FFT.
 import { startTransition, useEffect, useRef, useState, type RefObject } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/plugins/regions';
-import SpectrogramPlugin from 'wavesurfer.js/plugins/spectrogram';
 import type { LoadedRecording } from '../../core/recording';
-import { SPECTROGRAM_COLOR_MAP } from './colorMap';
+import { spectrogramPalette } from './colorMap';
 import { robustPeak } from './displayScale';
 import { highlightRegions, LANE_HEIGHT, showRegions, type RegionLayers } from './regions';
 import { afterNextPaint, nextTask } from '../scheduling';
 import { COLORS } from '../theme';
-import { spectrogramDataUrl } from './spectrogramData';
+import { SpectrogramImagePlugin } from './spectrogramImage';
 import { ReferenceLanePlugin } from './referenceLane';
 import { ACTIVITY_ROW_HEIGHT, ActivityLanePlugin } from './activityLane';
 import { RulerPlugin } from './ruler';
@@ -73,7 +72,9 @@ export function useWaveSurfer(
   const activityRef = useRef<ActivityLanePlugin | null>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const regionsRef = useRef<InstanceType<typeof RegionsPlugin> | null>(null);
-  const [spectrogramUrl, setSpectrogramUrl] = useState<string>();
+  const spectrogramRef = useRef<SpectrogramImagePlugin | null>(null);
+  // Set once the waveform is drawn: the spectrogram is drawn a task after it.
+  const [spectrogramDue, setSpectrogramDue] = useState(false);
   const [view, setView] = useState<WaveSurferView>({ ready: false, spectrogramReady: false, playing: false, currentTime: 0, pxPerSec: 0, fitPxPerSec: 1 });
 
   useEffect(() => {
@@ -88,15 +89,14 @@ export function useWaveSurfer(
     };
 
     // Set up in stages, each its own task, so no single task blocks the UI for long:
-    // spectrogram JSON (sliced) → wavesurfer (after the page's own layout has been painted)
-    // → waveform → time ruler → spectrogram (the effects below).
+    // wavesurfer (after the page's own layout has been painted) → waveform → time ruler →
+    // spectrogram (the effects below).
     void (async () => {
-      const specUrl = await spectrogramDataUrl(prepared.display);
-      disposers.push(() => URL.revokeObjectURL(specUrl));
       await afterNextPaint();
       if (cancelled) return;
 
       const regions = RegionsPlugin.create();
+      const spectrogram = SpectrogramImagePlugin.create({ height: SPECTROGRAM_HEIGHT, palette: spectrogramPalette() });
       const lane = ReferenceLanePlugin.create({ height: LANE_HEIGHT });
       const activityLane = ActivityLanePlugin.create({ rowHeight: ACTIVITY_ROW_HEIGHT });
       const ws = WaveSurfer.create({
@@ -112,10 +112,11 @@ export function useWaveSurfer(
         dragToSeek: true,
         autoScroll: true,
         autoCenter: true,
-        plugins: [regions, activityLane, lane],
+        plugins: [regions, spectrogram, activityLane, lane],
       });
       wsRef.current = ws;
       regionsRef.current = regions;
+      spectrogramRef.current = spectrogram;
       laneRef.current = lane;
       activityRef.current = activityLane;
       disposers.push(() => {
@@ -123,9 +124,13 @@ export function useWaveSurfer(
         ws.destroy();
         wsRef.current = null;
         regionsRef.current = null;
+        spectrogramRef.current = null;
         laneRef.current = null;
       });
-      disposers.push(...subscribe(ws, regions, el));
+      disposers.push(
+        ...subscribe(ws, regions, el),
+        spectrogram.on('drawn', () => startTransition(() => setView((v) => (v.spectrogramReady ? v : { ...v, spectrogramReady: true })))),
+      );
 
       await nextTask();
       if (cancelled) return;
@@ -140,12 +145,12 @@ export function useWaveSurfer(
       await nextTask();
       await nextTask();
       if (cancelled) return;
-      setSpectrogramUrl(specUrl);
+      startTransition(() => setSpectrogramDue(true));
     })().catch(fail);
 
     return () => {
       cancelled = true;
-      setSpectrogramUrl(undefined);
+      setSpectrogramDue(false);
       disposers.reverse().forEach((d) => d());
     };
     // A new instance only for a different recording; events are updated in place below.
@@ -159,37 +164,15 @@ export function useWaveSurfer(
     return () => ws.unregisterPlugin(ruler);
   }, [view.ready]);
 
-  // The spectrogram is (re-)registered whenever its frequency range changes.
+  // The spectrogram is drawn again whenever its frequency range changes.
   useEffect(() => {
-    const ws = wsRef.current;
-    if (!ws || !spectrogramUrl) return;
+    const spectrogram = spectrogramRef.current;
+    if (!spectrogram || !spectrogramDue) return;
     const { display } = recording.prepared;
-    const spectrogram = ws.registerPlugin(
-      SpectrogramPlugin.create({
-        height: SPECTROGRAM_HEIGHT,
-        frequenciesDataUrl: spectrogramUrl,
-        sampleRate: display.sampleRate,
-        frequencyMin: 0,
-        frequencyMax: Math.min(spectrogramMaxHz, display.sampleRate / 2),
-        // The worker's bins are linear in frequency; any other scale would mislabel the axis.
-        scale: 'linear',
-        // Labels are drawn by FrequencyAxis, outside the scrolling area.
-        labels: false,
-        colorMap: SPECTROGRAM_COLOR_MAP,
-        // Several narrower canvases are drawn lazily while scrolling a zoomed-in view.
-        maxCanvasWidth: 4000,
-      }),
+    spectrogram.show(display, Math.min(spectrogramMaxHz, display.sampleRate / 2)).catch((e: unknown) =>
+      setView((v) => ({ ...v, error: `The spectrogram could not be drawn: ${e instanceof Error ? e.message : String(e)}` })),
     );
-    const subs = [
-      spectrogram.on('ready', () => startTransition(() => setView((v) => (v.spectrogramReady ? v : { ...v, spectrogramReady: true })))),
-      spectrogram.on('error', (e) => setView((v) => ({ ...v, error: `The spectrogram could not be drawn: ${e.message}` }))),
-    ];
-    return () => {
-      subs.forEach((unsub) => unsub());
-      ws.unregisterPlugin(spectrogram);
-      setView((v) => ({ ...v, spectrogramReady: false }));
-    };
-  }, [spectrogramUrl, spectrogramMaxHz, recording.prepared]);
+  }, [spectrogramDue, spectrogramMaxHz, recording.prepared]);
 
   /** View state follows wavesurfer's events; returns the unsubscribers. */
   function subscribe(ws: WaveSurfer, regions: InstanceType<typeof RegionsPlugin>, el: HTMLElement): (() => void)[] {
@@ -228,10 +211,19 @@ export function useWaveSurfer(
   useEffect(() => {
     const regions = regionsRef.current;
     if (!view.ready || !regions) return;
-    laneRef.current?.setEvents(layers.reference, layers.agreement?.reference);
-    activityRef.current?.setActivity(layers.activity);
-    showRegions(regions, layers, recording.durationS, WAVEFORM_HEIGHT, { onHover: (id) => overlayRef.current.onHover(id) });
-    highlightRegions(regions, overlayRef.current.selectedId, overlayRef.current.hoveredId);
+    // In a task of its own: new layers come with a new analysis, whose panels React mounts in
+    // the same commit, and building the regions and lanes is work of the same size.
+    let cancelled = false;
+    void nextTask().then(() => {
+      if (cancelled) return;
+      laneRef.current?.setEvents(layers.reference, layers.agreement?.reference);
+      activityRef.current?.setActivity(layers.activity);
+      showRegions(regions, layers, recording.durationS, WAVEFORM_HEIGHT, { onHover: (id) => overlayRef.current.onHover(id) });
+      highlightRegions(regions, overlayRef.current.selectedId, overlayRef.current.hoveredId);
+    });
+    return () => {
+      cancelled = true;
+    };
   }, [view.ready, layers, recording.durationS]);
 
   useEffect(() => {
