@@ -140,10 +140,28 @@ function longBench(): void {
   execFileSync('npx', ['tsx', 'bench/long.ts', process.env.BENCH_LONG_MINUTES ?? '60'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
+/** The bench page served from this checkout, and a headless Chromium to open it in. */
+async function openBenchBrowser(): Promise<{ server: ViteDevServer; browser: Browser; url: string }> {
+  const server = await startBenchServer();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return { server, browser, url: `http://127.0.0.1:${port}/bench/browser/index.html` };
+}
+
+/** The recordings' analysis times alone (the ≤ 300 ms / ≤ 200 ms targets), without the per-model tables. */
+async function recordingsOnlyBench(): Promise<void> {
+  const { server, browser, url } = await openBenchBrowser();
+  await recordingBenches(browser, url);
+  await browser.close();
+  await server.close();
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'app') return appBench(respiratoryRecordingName());
   if (process.env.BENCH_ONLY === 'long') return longBench();
   if (process.env.BENCH_ONLY === 'firstdrop') return firstDropBench(respiratoryRecordingName());
+  if (process.env.BENCH_ONLY === 'recordings') return recordingsOnlyBench();
   const store = await openNodeModelStore(MODELS_DIR, 1);
   const models = modelsForTask(store.manifest, EVENT_TASK);
   const classifier = new EventClassifier(store);
@@ -157,12 +175,7 @@ async function main(): Promise<void> {
   ) as Record<string, { batch1Ms: number; perEventBatchedMs: number }>;
 
   console.log('# headless Chromium …');
-  const server = await startBenchServer();
-  const address = server.httpServer?.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}/bench/browser/index.html`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-
+  const { server, browser, url } = await openBenchBrowser();
   for (const model of models) {
     const windows = realEventWindows(model, BATCH);
     const node1 = await timeRuns(REPS, async () => {
@@ -214,10 +227,7 @@ function respiratoryRecordingName(): string {
 
 /** Opening the first analysis's sessions (detector + default event models), one after another and together. */
 async function sessionBench(): Promise<void> {
-  const server = await startBenchServer();
-  const address = server.httpServer?.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/bench/browser/index.html`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const { server, browser, url } = await openBenchBrowser();
   const out: Row[] = [];
   for (const backend of ['wasm', 'webgpu'] as const) {
     const row: Row = { backend };

@@ -1,7 +1,7 @@
 // Where inference runs, as the clinician sees it. Without WebGPU every model is on WASM and says
 // why. With --enable-unsafe-webgpu (a software adapter) the backend is measured on the first
 // recording, WASM wins there and the chip shows both times; the override forces WebGPU for every
-// model (detector, ResNet-18, VGG-16, heart), whose outputs match WASM's on real recordings.
+// model (detector, ResNet-18, the VGG-16s, heart), whose outputs match WASM's on real recordings.
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config';
 import { ARTIFACTS, dataPath, dropFiles, expectTimelineDrawn, fileFromDisk, heartWavPath, LONG_WAV, waitForAnalysisDone, WHEEZE_WAV } from './helpers';
@@ -83,8 +83,8 @@ test('without WebGPU every model runs on WASM and says why, on the chip and in t
   await expect(page.getByTestId('backend')).toHaveText('Runs on: WASM — WebGPU not available');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-how', 'only-wasm');
   const shown = await modelBackends(page);
-  // The detector and each model of the default choice (the ensemble: ResNet-18 and VGG-16).
-  expect(shown.map((m) => m.id.replace(/-.*/, '')).sort()).toEqual(['detector', 'resnet18', 'vgg16']);
+  // The detector and each model of the default choice (the ensemble: ResNet-18 and two VGG-16 seeds).
+  expect(shown.map((m) => m.id.replace(/-.*/, '')).sort()).toEqual(['detector', 'resnet18', 'vgg16', 'vgg16']);
   for (const m of shown) expect(m, m.id).toEqual({ id: m.id, backend: 'wasm', reason: 'WebGPU is not available in this browser' });
   await expect(page.getByTestId('backend-note')).toContainText('Detector: WebGPU is not available');
   expect(await page.getByTestId('event-row').count()).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ test('without WebGPU every model runs on WASM and says why, on the chip and in t
   await page.getByRole('button', { name: 'Print report…' }).click();
   await page.emulateMedia({ media: 'print' });
   // Every model named with its backend and the reason.
-  await expect(page.getByTestId('report-backends')).toHaveText('Ran on WASM (WebGPU is not available in this browser): Detector, ResNet-18, VGG-16.');
+  await expect(page.getByTestId('report-backends')).toHaveText('Ran on WASM (WebGPU is not available in this browser): Detector, ResNet-18, VGG-16, VGG-16 (seed 5).');
   await page.emulateMedia({ media: 'screen' });
 });
 
@@ -166,7 +166,7 @@ test.describe('with --enable-unsafe-webgpu (a software adapter)', () => {
       await analyse(page, wav);
       await expect(page.getByTestId('backend')).toHaveText('Runs on: WebGPU — your choice');
       const shown = await modelBackends(page);
-      expect(shown.map((m) => m.id.replace(/-.*/, '')).sort()).toEqual(['detector', 'resnet18', 'vgg16']);
+      expect(shown.map((m) => m.id.replace(/-.*/, '')).sort()).toEqual(['detector', 'resnet18', 'vgg16', 'vgg16']);
       for (const m of shown) expect(m, m.id).toEqual({ id: m.id, backend: 'webgpu', reason: '' });
       await expect(page.getByTestId('backend-note')).toHaveCount(0);
       if (wav === WHEEZE_WAV) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelCatalog, pickDefault } from './catalog';
+import { ensembleLabel, modelCatalog, pickDefault } from './catalog';
 import type { EnsembleEntry, Manifest, ModelEntry, SelectionMetrics } from './manifest';
 
 const feature = { type: 'logstft', nFft: 256, hop: 64 };
@@ -126,5 +126,21 @@ describe('model catalog', () => {
     const single = modelCatalog({ version: 1, models: [eventModel('resnet18-a')], ensembles: [] });
     expect(single.eventChoices.map((x) => x.id)).toEqual(['resnet18']);
     expect(single.defaultEventChoice).toBe('resnet18');
+  });
+
+  it('a second seed of a family is offered only inside its ensemble, which is named by its members', () => {
+    const manifest: Manifest = {
+      version: 1,
+      models: [eventModel('resnet18-a', { val: 0.76 }), eventModel('vgg16-a', { val: 0.78 }), eventModel('vgg16-a-s5', { val: 0.77 }), detector, heart],
+      ensembles: [{ ...ensemble({ val: 0.8 }), members: ['resnet18-a', 'vgg16-a', 'vgg16-a-s5'] }],
+    };
+    const c = modelCatalog(manifest);
+    expect(c.eventChoices.map((x) => [x.id, x.label])).toEqual([
+      ['resnet18', 'ResNet-18'],
+      ['vgg16', 'VGG-16'],
+      ['ensemble', 'Ensemble (ResNet-18 + 2 × VGG-16)'],
+    ]);
+    expect(c.defaultEventChoice).toBe('ensemble');
+    expect(ensembleLabel(['ResNet-18', 'VGG-16'])).toBe('Both (ResNet-18 + VGG-16)');
   });
 });

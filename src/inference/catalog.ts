@@ -18,6 +18,14 @@ export function selectionScore(selection: SelectionMetrics | undefined): number 
   return selection?.task12?.Score;
 }
 
+/** "Both (ResNet-18 + VGG-16)"; with more members, "Ensemble (ResNet-18 + 2 × VGG-16)". */
+export function ensembleLabel(memberLabels: readonly string[]): string {
+  if (memberLabels.length === 2) return `Both (${memberLabels.join(' + ')})`;
+  const counts = new Map<string, number>();
+  for (const l of memberLabels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return `Ensemble (${[...counts].map(([l, n]) => (n > 1 ? `${n} × ${l}` : l)).join(' + ')})`;
+}
+
 export function modelCatalog(manifest: Manifest): ModelCatalog {
   const events = modelsForTask(manifest, EVENT_TASK);
   const choices: EventModelChoice[] = [];
@@ -26,14 +34,16 @@ export function modelCatalog(manifest: Manifest): ModelCatalog {
     const m = events.find((e) => e.id === f.prefix || e.id.startsWith(`${f.prefix}-`));
     if (m) choices.push({ id: f.prefix, label: f.label, members: [m.id], score: selectionScore(m.selectionMetrics) });
   }
-  // Models of another family are still offered, by their id.
+  // Models of another family are still offered, by their id; a second model of a family already
+  // offered (another seed of the same recipe) is offered only inside its ensemble.
+  const family = (id: string) => FAMILIES.find((f) => id === f.prefix || id.startsWith(`${f.prefix}-`));
   for (const m of events) {
-    if (!choices.some((c) => c.members.includes(m.id))) choices.push({ id: m.id, label: m.architecture ?? m.id, members: [m.id], score: selectionScore(m.selectionMetrics) });
+    if (family(m.id) || choices.some((c) => c.members.includes(m.id))) continue;
+    choices.push({ id: m.id, label: m.architecture ?? m.id, members: [m.id], score: selectionScore(m.selectionMetrics) });
   }
   for (const e of manifest.ensembles ?? []) {
     if (!e.members.every((id) => events.some((m) => m.id === id))) continue;
-    const names = e.members.map((id) => choices.find((c) => c.members[0] === id)?.label ?? id);
-    choices.push({ id: e.id, label: `Both (${names.join(' + ')})`, members: e.members, score: selectionScore(e.selectionMetrics) });
+    choices.push({ id: e.id, label: ensembleLabel(e.members.map((id) => family(id)?.label ?? choices.find((c) => c.members[0] === id)?.label ?? id)), members: e.members, score: selectionScore(e.selectionMetrics) });
   }
   const splits = [...events.map((m) => m.selectionMetrics?.split), ...(manifest.ensembles ?? []).map((e) => e.selectionMetrics?.split)];
   const { id: defaultEventChoice, reason } = pickDefault(choices, splits.find((s) => s !== undefined));
