@@ -38,7 +38,7 @@ from . import data, event_metrics
 from .cv import held_out_sets, load_average, load_resume_point, mean_sd, save_resume_point
 from .detector import POOR_QUALITY, RECORD_CLASSES
 from .detector_eval import PQ_THRESHOLDS, EventReclassifier, evaluate_events, predict_split
-from .postprocess import DEFAULT_PARAMS, detect_events, event_adventitious, record_verdict
+from .postprocess import DEFAULT_PARAMS, record_verdict
 from .train import git_commit
 from .train_detector import (RecordingSampler, SpecCache, add_recipe_arguments, build_detector, build_optimiser,
                              train_epoch)
@@ -173,24 +173,21 @@ def tune_activity(ds, run_dir, grid=ACTIVITY_GRID):
             "chosen": {"threshold": best[0], "thresholdLow": best[1]}}
 
 
-def verdicts(record_probs, params, event_adv=None):
-    """[label] for [record probabilities] (the verdict rules need no events; ``event_adv``: each record's
-    q for the fusion, postprocess.adventitious_probability)."""
-    qs = event_adv if event_adv is not None else [None] * len(record_probs)
-    return [record_verdict([], r, params, event_adv=q)[0] for r, q in zip(record_probs, qs)]
+def verdicts(record_probs, params):
+    """[label] for [record probabilities] (the verdict rules need no events)."""
+    return [record_verdict([], r, params)[0] for r in record_probs]
 
 
-def record_report(truth, record_probs, params, event_adv=None):
-    return event_metrics.record_scores(truth, verdicts(record_probs, params, event_adv), RECORD_CLASSES)
+def record_report(truth, record_probs, params):
+    return event_metrics.record_scores(truth, verdicts(record_probs, params), RECORD_CLASSES)
 
 
-def choose_thresholds(truth, record_probs, event_adv=None, fusion_weight=0.0):
+def choose_thresholds(truth, record_probs):
     """(t_pq, t_adv, Task 2-2 Score): the grid point with the best Task 2-2 Score (first best kept)."""
     best = (None, None, -1.0)
     for t_pq in PQ_THRESHOLDS:
         for t_adv in ADVENTITIOUS_THRESHOLDS:
-            params = {**hierarchical_params(t_pq, t_adv), "eventFusionWeight": fusion_weight}
-            s = record_report(truth, record_probs, params, event_adv)["task22"]["Score"]
+            s = record_report(truth, record_probs, hierarchical_params(t_pq, t_adv))["task22"]["Score"]
             if s > best[2]:
                 best = (t_pq, t_adv, s)
     return best
@@ -298,79 +295,6 @@ def report(ds, run_dir, classifier_runs=(), verdict_run=None, postprocess=None, 
             "postprocess": postprocess}
 
 
-FUSION_WEIGHTS = (0.0, 0.2, 0.4, 0.6)
-
-
-def event_adventitious_by_fold(ds, run_dirs, classifier_runs, postprocess=None):
-    """{fold: {base: q}}: each held-out recording's highest 1 - P(Normal) over its detected events, from
-    the event classifiers trained without that fold (the members' mean, as the app's ensemble)."""
-    postprocess = postprocess or SHIPPED_POSTPROCESS
-    _, folds = load_folds(run_dirs)
-    out = {}
-    for name in sorted(folds):
-        bases, _, frames = folds[name]
-        rc = fold_classifiers(classifier_runs, name, ds)
-        out[name] = {}
-        for b in bases:
-            duration_ms = (len(ds.recording(b)) * 1000) // data.SAMPLE_RATE
-            events = detect_events(*frames[b], duration_ms, postprocess)
-            probs = [p for p in (rc.probs(b, e["start"], e["end"]) for e in events) if p is not None]
-            out[name][b] = event_adventitious(probs)
-        print(f"{name}: q for {len(bases)} recordings", flush=True)
-    return out
-
-
-def fusion_report(ds, run_dirs, qs, weights=FUSION_WEIGHTS):
-    """The verdict with P'(adv) = (1 - w) P_head(adv) + w q, for each w (thresholds per fold from the other
-    folds), and w chosen nested: each fold's w (with its thresholds) best on the other folds' pooled
-    out-of-fold predictions by the mean of the Task 2-1 and 2-2 Scores; the w to ship is the best on all."""
-    _, folds = load_folds(run_dirs)
-    names = sorted(folds)
-    truth_of = {n: [ds.records[b] for b in folds[n][0]] for n in names}
-    q_of = {n: [qs[n][b] for b in folds[n][0]] for n in names}
-
-    def pooled(fold_names, w, thresholds=None):
-        truth = [t for n in fold_names for t in truth_of[n]]
-        probs = np.concatenate([folds[n][1] for n in fold_names])
-        q = [v for n in fold_names for v in q_of[n]]
-        t_pq, t_adv = thresholds or choose_thresholds(truth, probs, q, w)[:2]
-        rep = record_report(truth, probs, {**hierarchical_params(t_pq, t_adv), "eventFusionWeight": w}, q)
-        return {"task21": rep["task21"]["Score"], "task22": rep["task22"]["Score"], "tPq": t_pq, "tAdv": t_adv}
-
-    per_w = {}
-    inner = {}
-    for w in weights:
-        rows = {}
-        for n in names:
-            others = [m for m in names if m != n]
-            inner[(n, w)] = pooled(others, w)
-            rows[n] = pooled([n], w, (inner[(n, w)]["tPq"], inner[(n, w)]["tAdv"]))
-        per_w[w] = {"perFold": rows, "task21": mean_sd([r["task21"] for r in rows.values()]),
-                    "task22": mean_sd([r["task22"] for r in rows.values()]), "pooledAll": pooled(names, w)}
-        print(f"w {w}: Task 2-1 {per_w[w]['task21'][0]:.4f} ± {per_w[w]['task21'][1]:.4f}, "
-              f"2-2 {per_w[w]['task22'][0]:.4f} ± {per_w[w]['task22'][1]:.4f}; pooled (thresholds on all) "
-              f"{per_w[w]['pooledAll']['task21']:.4f} / {per_w[w]['pooledAll']['task22']:.4f}", flush=True)
-    score = lambda r: (r["task21"] + r["task22"]) / 2
-    nested = {}
-    for n in names:
-        w = max(weights, key=lambda v: score(inner[(n, v)]))   # first best kept
-        nested[n] = {**per_w[w]["perFold"][n], "w": w}
-    ship = max(weights, key=lambda v: score(per_w[v]["pooledAll"]))
-    chosen = per_w[ship]["pooledAll"]
-    all_truth = [t for n in names for t in truth_of[n]]
-    all_probs = np.concatenate([folds[n][1] for n in names])
-    all_q = [v for n in names for v in q_of[n]]
-    pooled_report = record_report(all_truth, all_probs, {**hierarchical_params(chosen["tPq"], chosen["tAdv"]),
-                                                         "eventFusionWeight": ship}, all_q)
-    return {"runs": run_dirs, "weights": list(weights), "pooledReport": pooled_report,
-            "perWeight": {str(w): v for w, v in per_w.items()},
-            "nestedPerFold": nested,
-            "nested": {"task21": mean_sd([r["task21"] for r in nested.values()]),
-                       "task22": mean_sd([r["task22"] for r in nested.values()])},
-            "chosen": {"eventFusionWeight": ship, "poorQualityThreshold": per_w[ship]["pooledAll"]["tPq"],
-                       "adventitiousThreshold": per_w[ship]["pooledAll"]["tAdv"]}}
-
-
 def markdown(rep):
     ms = rep["meanSd"]
     fmt = lambda k: f"{ms[k][0]:.3f} ± {ms[k][1]:.3f}"
@@ -432,43 +356,9 @@ def main(argv=None):
                                             "(writes <run>/activity[-<grid>].json)")
     ap.add_argument("--activity-grid", help="with --tune-activity: HIGHS/LOWS, comma-separated (pairs with low > high "
                                             "are skipped), e.g. 0.6,0.7/0.5,0.6; default ACTIVITY_GRID")
-    ap.add_argument("--fusion", help="a run folder (several joined by +): the verdict fused with the event classifiers "
-                                      "(--classifiers) over the detected events, w chosen nested (writes <run>/fusion.json)")
-    ap.add_argument("--fusion-weight", type=float, default=0.0,
-                    help="with --fusion and --fixed-verdict: the fusion weight fixed beforehand")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     ds = data.SPRSound(args.data)
-    if args.fusion:
-        q_path = report_path(args.fusion, "fusion-q")
-        if os.path.exists(q_path):
-            with open(q_path) as f:
-                qs = json.load(f)
-        else:
-            qs = event_adventitious_by_fold(ds, args.fusion, args.classifiers)
-            with open(q_path, "w") as f:
-                json.dump({"classifiers": args.classifiers, **qs}, f)
-        qs = {k: v for k, v in qs.items() if k != "classifiers"}
-        if args.fixed_verdict:   # the deployment-like check: w and thresholds fixed beforehand
-            t_pq, t_adv = (float(v) for v in args.fixed_verdict.split(","))
-            _, folds = load_folds(args.fusion)
-            rows = {}
-            for n, (bases, probs, _) in sorted(folds.items()):
-                params = {**hierarchical_params(t_pq, t_adv), "eventFusionWeight": args.fusion_weight}
-                rep = record_report([ds.records[b] for b in bases], probs, params, [qs[n][b] for b in bases])
-                rows[n] = {"task21": rep["task21"]["Score"], "task22": rep["task22"]["Score"]}
-            rep = {"runs": args.fusion, "fixed": {"eventFusionWeight": args.fusion_weight, "poorQualityThreshold": t_pq,
-                                                  "adventitiousThreshold": t_adv}, "perFold": rows}
-            name = f"fusion-fixed-{args.fusion_weight}-{t_pq}-{t_adv}"
-            with open(report_path(args.fusion, name), "w") as f:
-                json.dump(rep, f, indent=1)
-            print(json.dumps(rep, indent=1))
-            return rep
-        rep = fusion_report(ds, args.fusion, qs)
-        with open(report_path(args.fusion, "fusion"), "w") as f:
-            json.dump(rep, f, indent=1)
-        print(json.dumps({k: rep[k] for k in ("nested", "nestedPerFold", "chosen")}, indent=1))
-        return rep
     if args.tune_activity:
         grid = ACTIVITY_GRID
         name = "activity"
@@ -485,10 +375,6 @@ def main(argv=None):
         post = with_activity(*map(float, args.activity.split("/"))) if args.activity else dict(SHIPPED_POSTPROCESS)
         if args.typing:
             post["eventTyping"] = args.typing
-        if args.fusion_weight:   # the app-typed rows: the verdict that types them hears the fold classifiers
-            if not (args.fixed_verdict and args.classifiers):
-                ap.error("--fusion-weight with --report needs --fixed-verdict and --classifiers")
-            post["eventFusionWeight"] = args.fusion_weight
         fixed = tuple(float(v) for v in args.fixed_verdict.split(",")) if args.fixed_verdict else None
         rep = report(ds, args.report, args.classifiers, args.verdict_run, post, fixed)
         name = ("report-verdict-from-" + "+".join(os.path.basename(os.path.normpath(d)) for d in args.verdict_run.split("+"))
@@ -499,8 +385,6 @@ def main(argv=None):
             name += "-typing-" + args.typing
         if fixed:
             name += "-verdict-" + args.fixed_verdict.replace(",", "-")
-        if args.fusion_weight:
-            name += f"-fusion-{args.fusion_weight}"
         with open(report_path(args.report, name), "w") as f:
             json.dump(rep, f, indent=1)
         print(markdown(rep))

@@ -24,7 +24,7 @@ from . import data, event_metrics
 from .detector import EVENT_CLASSES, EVENT_GROUPS, POOR_QUALITY, RECORD_CLASSES, ExportDetector, load_detector, predict_recording
 from .features import EVENT_FEATURES
 from .models import count_params, load_classifier
-from .postprocess import DEFAULT_PARAMS, detect_events, event_adventitious, record_verdict, type_events
+from .postprocess import DEFAULT_PARAMS, detect_events, record_verdict, type_events
 from .timing import median_ms
 
 GRID = {
@@ -75,9 +75,7 @@ def evaluate_events(ds, preds, params, bases=None, retype=None):
         if retype:
             evs = retype(b, evs)
         if params.get("eventTyping") == "verdict-weighted":
-            # The verdict hears the event classifiers too (eventFusionWeight) where they typed the events.
-            q = event_adventitious([e["probs"] for e in evs]) if retype and params.get("eventFusionWeight") else None
-            evs = type_events(evs, rec, record_verdict(evs, rec, params, event_adv=q)[0])
+            evs = type_events(evs, rec, record_verdict(evs, rec, params)[0])
         pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
     return {**event_metrics.event_scores(pairs, EVENT_CLASSES),
             "families": event_metrics.family_scores(pairs, EVENT_GROUPS)}

@@ -22,11 +22,7 @@ Record verdict (``verdict`` in the manifest): "hierarchical", "rules" or "head".
   (1 - p[Poor Quality]); Normal if it is < ``adventitiousThreshold`` (confidence 1 - P(adv)), else
   the most probable of CAS, DAS, CAS & DAS (first maximum wins; confidence = its p / (1 - p[PQ])).
   Deciding Normal vs adventitious first keeps a record whose adventitious families together
-  outweigh Normal from being called Normal because each family alone is smaller. With
-  ``eventFusionWeight`` w > 0, P(adventitious) = (1 - w) x the head's + w x q, q = the event
-  classifiers' highest P(not Normal) over the detected events (0 with none; event_adventitious):
-  the head hears the whole recording, the event classifiers judge each event better (w chosen by
-  nested CV, detector_cv --fusion). The family is still the head's.
+  outweigh Normal from being called Normal because each family alone is smaller.
 * "head": argmax of the record head's probabilities; confidence = that probability.
 * "rules": Poor Quality if P_head(Poor Quality) >= ``poorQualityThreshold``; otherwise from the
   events' types via their label-table groups (CAS, DAS, "CAS & DAS" counts as both): any CAS and
@@ -180,40 +176,29 @@ def rules_label(events):
 ADVENTITIOUS_RECORDS = ("CAS", "DAS", "CAS & DAS")
 
 
-def adventitious_probability(record_probs, record_classes=RECORD_CLASSES, event_adventitious=None, fusion_weight=0.0):
-    """P(CAS or DAS or CAS & DAS | not Poor Quality) from the record head's probabilities; with
-    ``fusion_weight`` w > 0 and ``event_adventitious`` q (the event classifiers' highest P(not Normal)
-    over the detected events, 0 with none): (1 - w) P_head + w q."""
+def adventitious_probability(record_probs, record_classes=RECORD_CLASSES):
+    """P(CAS or DAS or CAS & DAS | not Poor Quality) from the record head's probabilities."""
     p = {c: float(v) for c, v in zip(record_classes, record_probs)}
-    head = sum(p[c] for c in ADVENTITIOUS_RECORDS) / max(1.0 - p[POOR_QUALITY], 1e-12)
-    if fusion_weight and event_adventitious is not None:
-        return (1.0 - fusion_weight) * head + fusion_weight * float(event_adventitious)
-    return head
+    return sum(p[c] for c in ADVENTITIOUS_RECORDS) / max(1.0 - p[POOR_QUALITY], 1e-12)
 
 
-def event_adventitious(events_probs, classes=EVENT_CLASSES):
-    """max over the events of 1 - P(Normal) (each event's class probabilities in ``classes`` order); 0 with no event."""
-    k = classes.index(NORMAL)
-    return max((1.0 - float(p[k]) for p in events_probs), default=0.0)
-
-
-def hierarchical_verdict(record_probs, params, record_classes=RECORD_CLASSES, event_adv=None):
-    """(label, confidence) by the hierarchical rule of the module doc (``event_adv``: the fusion's q)."""
+def hierarchical_verdict(record_probs, params, record_classes=RECORD_CLASSES):
+    """(label, confidence) by the hierarchical rule of the module doc."""
     p = {c: float(v) for c, v in zip(record_classes, record_probs)}
     if p[POOR_QUALITY] >= params["poorQualityThreshold"]:
         return POOR_QUALITY, p[POOR_QUALITY]
-    p_adv = adventitious_probability(record_probs, record_classes, event_adv, params.get("eventFusionWeight", 0.0))
+    p_adv = adventitious_probability(record_probs, record_classes)
     if p_adv < params["adventitiousThreshold"]:
         return NORMAL, 1.0 - p_adv
     family = max(ADVENTITIOUS_RECORDS, key=lambda c: (p[c], -ADVENTITIOUS_RECORDS.index(c)))
     return family, p[family] / max(1.0 - p[POOR_QUALITY], 1e-12)
 
 
-def record_verdict(events, record_probs, params, record_classes=RECORD_CLASSES, event_adv=None):
+def record_verdict(events, record_probs, params, record_classes=RECORD_CLASSES):
     """(label, confidence)."""
     record_probs = [float(v) for v in record_probs]
     if params["verdict"] == "hierarchical":
-        return hierarchical_verdict(record_probs, params, record_classes, event_adv)
+        return hierarchical_verdict(record_probs, params, record_classes)
     if params["verdict"] == "head":
         k = int(np.argmax(record_probs))
         return record_classes[k], record_probs[k]

@@ -174,30 +174,6 @@ class DeploymentLikeReportTest(unittest.TestCase):
                 self.assertAlmostEqual(rep["pooled"]["hierarchical"]["task21"]["Score"], expected["task21"]["Score"])
 
 
-@requires(SPRSOUND)
-class VerdictFusionReportTest(unittest.TestCase):
-    def test_the_nested_weight_follows_the_better_evidence(self):
-        # The head says P(adv) = 0.45 everywhere; q separates the records perfectly: the nested choice
-        # takes a weight > 0 in every fold and the verdict then matches the truth.
-        from training.auscult_train import detector_cv
-        ds = data.SPRSound(data.DEFAULT_DATA)
-        normal = [b for b in ds.bases if ds.records[b] == "Normal"][:12]
-        cas = [b for b in ds.bases if ds.records[b] == "CAS"][:12]
-        names = ["fold0", "fold1", "fold2"]
-        head = [0.55, 0.45, 0.0, 0.0, 0.0]
-        folds = {n: {b: (head, np.zeros(40, np.float32), np.full((40, 7), 1 / 7, np.float32))
-                     for b in normal[i::3] + cas[i::3]} for i, n in enumerate(names)}
-        qs = {n: {b: (0.95 if ds.records[b] == "CAS" else 0.05) for b in folds[n]} for n in names}
-        with tempfile.TemporaryDirectory() as tmp:
-            write_detector_run(tmp, names, folds)
-            rep = detector_cv.fusion_report(ds, tmp, qs, weights=(0.0, 0.6))
-        self.assertTrue(all(r["w"] == 0.6 for r in rep["nestedPerFold"].values()))
-        self.assertAlmostEqual(rep["nested"]["task21"][0], 1.0)
-        self.assertEqual(rep["chosen"]["eventFusionWeight"], 0.6)
-        self.assertLess(rep["perWeight"]["0.0"]["task21"][0], 1.0)
-        self.assertEqual(rep["pooledReport"]["task21"]["confusion"]["rowsTrue_colsPred"][0][1], 0)
-
-
 @requires(SPRSOUND, NODE_ORT)
 class DetectorSmokeTest(unittest.TestCase):
     @classmethod
