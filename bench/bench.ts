@@ -259,7 +259,8 @@ async function firstDropBench(lung: string): Promise<void> {
     `First drop of ${lung} on a fresh page (median of ${runs}, ms after the drop): waveform drawn ${p.timelineMs.toFixed(0)}, ` +
       `spectrogram drawn ${p.spectrogramMs.toFixed(0)}, verdict shown ${p.verdictMs.toFixed(0)} ` +
       `(the worker's analysis, with model loading: ${p.analysisMs.toFixed(0)} = detect ${p.detectMs.toFixed(0)} + classify ${p.classifyMs.toFixed(0)} + rest; ` +
-      `before it: waiting for the models ${p.modelsWaitMs.toFixed(0)}, and decode, prepare, drawing, queue ${(p.verdictMs - p.analysisMs - p.modelsWaitMs).toFixed(0)})`,
+      `before it: waiting for the models ${p.modelsWaitMs.toFixed(0)}, and decode, prepare, drawing, queue ${(p.verdictMs - p.analysisMs - p.modelsWaitMs).toFixed(0)}); ` +
+      `from navigation: dropped at ${p.dropAfterNavigationMs.toFixed(0)} (the heading shown), verdict at ${p.verdictAfterNavigationMs.toFixed(0)}`,
   );
 }
 

@@ -85,6 +85,8 @@ export async function stageDrop(page: Page, files: DropFile[]): Promise<void> {
 
 /** Drops the staged files the way a file manager does: dragenter, dragover, drop. */
 export async function dispatchDrop(page: Page): Promise<void> {
+  // The UI is its own chunk, mounted after the page's load event (main.tsx): drop onto the app, as a user does.
+  await page.locator('main').waitFor({ state: 'attached' });
   await page.evaluate(() => {
     const dt = (window as unknown as { __drop: DataTransfer }).__drop;
     const target = document.querySelector('main') ?? document.body;

@@ -1,5 +1,6 @@
 // The analysis worker: all decoding-heavy work runs here so the UI thread stays responsive.
-// Buffers cross the boundary as transferables.
+// Buffers cross the boundary as transferables. The UI runs two instances (src/worker/client.ts): one
+// opens recordings, one runs the models; ONNX Runtime loads only in the instance that asks for a model.
 import * as Comlink from 'comlink';
 import { openWavSource, type AudioSource } from '../src/audio/source';
 import { encodeWav, readWav } from '../src/audio/wav';
@@ -94,8 +95,8 @@ const api: AnalysisWorkerApi = {
     return backends.status();
   },
 
-  async warmUp(eventModel) {
-    await backends.warmUp(eventModel);
+  async warmUp(savedChoice) {
+    await backends.warmUp(savedChoice);
   },
 
   async backendMeasurement() {

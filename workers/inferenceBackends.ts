@@ -4,6 +4,7 @@
 // to finish, so two jobs never share a session and each runs on the backend chosen.
 import type { AudioClip, Backend, BackendChoice, BackendMeasurement, BackendSetting, InferenceStatus } from '../src/core/types';
 import { choiceFromMeasurement, decideBackend, measurementKey } from '../src/inference/backendChoice';
+import { eventChoiceFor, modelCatalog } from '../src/inference/catalog';
 import { browserModelStore, fetchManifest, primeBrowserRuntime } from '../src/inference/browserModels';
 import { DETECTOR_TASK, EVENT_TASK, modelsForTask, resolveModelChoice, type Manifest } from '../src/inference/manifest';
 import { measurementInput, runModels, timeModels, warmUpInput } from '../src/inference/measureBackends';
@@ -82,17 +83,18 @@ export class InferenceBackends {
    * the time the sessions are open, the trial run is skipped: the job's own run pays that set-up
    * once, instead of waiting for a run on noise first.
    */
-  warmUp(eventModel: string): Promise<void> {
+  warmUp(savedChoice: string | null): Promise<void> {
     // Set before the first await: a job asking for the models after this call waits for the warm-up
     // (a session must not run two inferences at once; on WebGPU that fails).
-    this.warming ??= this.runWarmUp(eventModel).catch(() => undefined);
+    this.warming ??= this.runWarmUp(savedChoice).catch(() => undefined);
     return this.warming;
   }
 
-  private async runWarmUp(eventModel: string): Promise<void> {
+  private async runWarmUp(savedChoice: string | null): Promise<void> {
     await this.measuring;
     const store = await this.current();
     const m = store.manifest;
+    const eventModel = eventChoiceFor(modelCatalog(m), savedChoice);
     const members = modelsForTask(m, EVENT_TASK).length ? resolveModelChoice(m, eventModel) : [];
     await Promise.all([...modelsForTask(m, DETECTOR_TASK), ...members].map((x) => store.session(x)));
     if (this.waiting === 0) await runModels(store, warmUpInput(), eventModel);

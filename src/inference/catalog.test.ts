@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensembleLabel, modelCatalog, pickDefault } from './catalog';
+import { ensembleLabel, eventChoiceFor, modelCatalog, pickDefault } from './catalog';
 import type { EnsembleEntry, Manifest, ModelEntry, SelectionMetrics } from './manifest';
 
 const feature = { type: 'logstft', nFft: 256, hop: 64 };
@@ -92,6 +92,14 @@ describe('model catalog', () => {
       { id: 'ensemble', label: 'Both', members: ['r', 'v'], score: 0.75 },
     ]);
     expect(worse.id).toBe('resnet18');
+  });
+
+  it('analyses with the choice saved on this device while the catalog offers it, else with the default', () => {
+    const c = modelCatalog({ version: 1, models: [eventModel('resnet18-a', { val: 0.76 }), eventModel('vgg16-a', { val: 0.78 }), detector], ensembles: [ensemble({ val: 0.79 })] });
+    expect(eventChoiceFor(c, 'vgg16')).toBe('vgg16');
+    expect(eventChoiceFor(c, null)).toBe('ensemble');
+    // A choice saved before an update that removed it (or a stray value) falls back to the default.
+    expect(eventChoiceFor(c, 'vgg16-old')).toBe('ensemble');
   });
 
   it('never lets test metrics choose: the validation ranking decides even when test says the opposite', () => {

@@ -102,3 +102,8 @@ export function pickDefault(choices: readonly EventModelChoice[], split = 'valid
         : `Default: ${pick.label}.`,
   };
 }
+
+/** The event model choice to analyse with: the one saved on this device if the catalog still offers it, else the default. */
+export function eventChoiceFor(catalog: ModelCatalog, saved: string | null): string {
+  return saved && catalog.eventChoices.some((c) => c.id === saved) ? saved : catalog.defaultEventChoice;
+}

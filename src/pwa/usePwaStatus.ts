@@ -12,21 +12,27 @@ export interface PwaStatus {
 
 let registered = false;
 
-export function usePwaStatus(): PwaStatus {
+/**
+ * Registers the service worker once `idle` is first true. Its first install downloads and caches
+ * the whole precache (~25 MB: the runtime, the models), which on a first visit competed with the
+ * models' loading and the first analysis for the CPU; registering once they are done keeps the first
+ * drop's verdict unhurried, and the app is still offline-ready seconds after it opens.
+ */
+export function usePwaStatus(idle: boolean): PwaStatus {
   const [offlineReady, setOfflineReady] = useState(false);
   const [applyUpdate, setApplyUpdate] = useState<(() => void) | undefined>(undefined);
   const [error, setError] = useState<string>();
 
   useEffect(() => {
     // StrictMode mounts twice in development; one registration is enough.
-    if (registered) return;
+    if (registered || !idle) return;
     registered = true;
     registerServiceWorker({
       onOfflineReady: () => setOfflineReady(true),
       onUpdateWaiting: (apply) => setApplyUpdate(() => apply),
       onError: setError,
     });
-  }, []);
+  }, [idle]);
 
   return {
     offlineReady,

@@ -49,7 +49,8 @@ export function App() {
   const models = useModels();
   const history = useHistory(notify);
   const store = useRecordings({ notify, models, history });
-  const pwa = usePwaStatus();
+  const busy = busyWith(store.recordings, Boolean(store.loading));
+  const pwa = usePwaStatus(models.warm && !busy);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const [recorderOpen, setRecorderOpen] = useState(false);
@@ -212,7 +213,7 @@ export function App() {
             setConfirming(undefined);
           }}
         />
-        <Notices notices={notices} onDismiss={dismissNotice} pwa={pwa} busy={busyWith(store.recordings, Boolean(store.loading))} />
+        <Notices notices={notices} onDismiss={dismissNotice} pwa={pwa} busy={busy} />
       </Box>
       {printing && store.selected?.analysis && (
         <ReportView recording={store.selected} catalog={models.catalog} onReady={onReportReady} />

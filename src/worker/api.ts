@@ -59,8 +59,12 @@ export interface AnalysisWorkerApi {
    * has finished; null when none was due or it failed.
    */
   backendMeasurement(): Promise<BackendMeasurement | null>;
-  /** Opens the models a first analysis with `eventModel` needs, before any recording arrives. */
-  warmUp(eventModel: string): Promise<void>;
+  /**
+   * Opens the models a first analysis needs, before any recording arrives: the detector and the
+   * members of `savedChoice` (the event model choice saved on this device; the catalog's default when
+   * null or no longer offered, as the UI resolves it: eventChoiceFor).
+   */
+  warmUp(savedChoice: string | null): Promise<void>;
   /** What the manifest offers: event model choices (and the default), detector, heart model, versions. */
   modelCatalog(): Promise<ModelCatalog>;
   /**

@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { AnalysedEvent, AnalysisAudio, AnalysisProgress, BackendMeasurement, BackendSetting, EventDecisions, EventFeatureMap, HeartAnalysis, InferenceStatus, ModelBackend, ModelCatalog, RecordingAnalysis } from '../../core/types';
 import type { CancellableJob } from '../../worker/api';
 import { classificationOf } from '../../analysis/classes';
-import { withAnalysisWorker } from '../../worker/client';
+import { withAnalysisWorker, withAudioWorker } from '../../worker/client';
 import type { LoadedRecording } from '../../core/recording';
 
 function spansOf(events: readonly { start: number; end: number }[]) {
@@ -47,9 +47,9 @@ export function eventFeatureMap(rec: LoadedRecording, event: AnalysedEvent, mode
   return withAnalysisWorker((w) => w.eventFeatures(audioOf(rec), spansOf([event])[0], model));
 }
 
-/** Stops the running analysis, or the opening of a long recording, between two chunks. */
+/** Stops the running analysis, or the opening of a long recording, between two chunks (each on its own worker). */
 export function cancelRunning(kind: CancellableJob): Promise<void> {
-  return withAnalysisWorker((w) => w.cancel(kind));
+  return kind === 'opening' ? withAudioWorker((w) => w.cancel(kind)) : withAnalysisWorker((w) => w.cancel(kind));
 }
 
 export function analyseHeart(rec: LoadedRecording): Promise<HeartAnalysis> {
@@ -72,8 +72,8 @@ export function configureInference(setting: BackendSetting, measurement: Backend
 }
 
 /** Loads the models while the page waits for a recording; a failure shows up in the analysis itself. */
-export function warmUpModels(eventModel: string): Promise<void> {
-  return withAnalysisWorker((w) => w.warmUp(eventModel));
+export function warmUpModels(savedChoice: string | null): Promise<void> {
+  return withAnalysisWorker((w) => w.warmUp(savedChoice));
 }
 
 export function fetchBackendMeasurement(): Promise<BackendMeasurement | null> {

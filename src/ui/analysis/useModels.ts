@@ -3,18 +3,9 @@
 // for any model on WASM). The worker's measurement is cached in this browser once made.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendSetting, InferenceStatus, ModelCatalog } from '../../core/types';
-import { storeBackendSetting, storedBackendSetting, storedMeasurement, storeMeasurement } from './backendSettings';
+import { eventChoiceFor } from '../../inference/catalog';
+import { storeBackendSetting, storedBackendSetting, storedEventChoice, storedMeasurement, storeEventChoice, storeMeasurement } from './backendSettings';
 import { configureInference, fetchBackendMeasurement, fetchCatalog, fetchInferenceStatus, warmUpModels } from './jobs';
-
-export const MODEL_CHOICE_SETTING = 'auscult.eventModel';
-
-function stored(): string | null {
-  try {
-    return localStorage.getItem(MODEL_CHOICE_SETTING);
-  } catch {
-    return null;
-  }
-}
 
 export interface ModelsState {
   catalog?: ModelCatalog;
@@ -28,6 +19,8 @@ export interface ModelsState {
   setBackendSetting: (s: BackendSetting) => void;
   /** The choice to analyse with, once the catalog is known. */
   resolveChoice: () => Promise<string>;
+  /** The first analysis's models are open (or failed to open): the worker no longer competes for the CPU. */
+  warm: boolean;
 }
 
 export function useModels(): ModelsState {
@@ -35,6 +28,7 @@ export function useModels(): ModelsState {
   const [error, setError] = useState<string>();
   const [choice, setChoiceState] = useState<string>('');
   const [status, setStatus] = useState<InferenceStatus>();
+  const [warm, setWarm] = useState(false);
   const [backendSetting, setBackendSettingState] = useState<BackendSetting>(storedBackendSetting);
   const choiceRef = useRef('');
   const ready = useRef<{ promise: Promise<ModelCatalog>; resolve: (c: ModelCatalog) => void; reject: (e: unknown) => void } | undefined>(undefined);
@@ -51,17 +45,16 @@ export function useModels(): ModelsState {
 
   useEffect(() => {
     let cancelled = false;
-    // The stored backend setting reached the worker before the first render (main.tsx).
+    // The stored backend setting and model choice reached the worker before this code loaded
+    // (main.tsx): the worker is already opening the models this choice needs.
     fetchCatalog()
       .then((c) => {
         if (cancelled) return;
-        const saved = stored();
-        const pick = saved && c.eventChoices.some((x) => x.id === saved) ? saved : c.defaultEventChoice;
+        const pick = eventChoiceFor(c, storedEventChoice());
         choiceRef.current = pick;
         setChoiceState(pick);
         setCatalog(c);
         ready.current?.resolve(c);
-        void warmUpModels(pick).catch(() => undefined);
       })
       .catch((e: unknown) => {
         if (cancelled) return;
@@ -69,6 +62,10 @@ export function useModels(): ModelsState {
         setError(message);
         ready.current?.reject(new Error(message));
       });
+    // The warm-up main.tsx started (the worker runs it once; this call waits for it).
+    void warmUpModels(storedEventChoice())
+      .catch(() => undefined)
+      .finally(() => !cancelled && setWarm(true));
     return () => {
       cancelled = true;
     };
@@ -77,11 +74,7 @@ export function useModels(): ModelsState {
   const setChoice = useCallback((id: string) => {
     choiceRef.current = id;
     setChoiceState(id);
-    try {
-      localStorage.setItem(MODEL_CHOICE_SETTING, id);
-    } catch {
-      // storage disabled: the choice lasts for this visit
-    }
+    storeEventChoice(id);
   }, []);
 
   const refreshStatus = useCallback(() => {
@@ -115,7 +108,7 @@ export function useModels(): ModelsState {
   }, []);
 
   return useMemo(
-    () => ({ catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice }),
-    [catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice],
+    () => ({ catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice, warm }),
+    [catalog, error, choice, setChoice, status, refreshStatus, backendSetting, setBackendSetting, resolveChoice, warm],
   );
 }

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { AudioClip, PreparedRecording } from '../../core/types';
 import type { PrepareProgress } from '../../worker/api';
-import { withAnalysisWorker } from '../../worker/client';
+import { withAudioWorker } from '../../worker/client';
 import { decodeWithBrowser } from '../../audio/browserDecode';
 import { AudioInputError, isAudioInputError } from '../../audio/errors';
 import { containerLabel, sniffAudio, SNIFF_BYTES } from '../../audio/sniff';
@@ -109,7 +109,7 @@ export async function decodeFile(file: Blob, opts: LoadOptions = DEFAULT_LOAD_OP
   if (sniffed.container === 'wav') {
     try {
       // The bytes are transferred: the UI thread does not need them any more.
-      const decoded = await withAnalysisWorker((w) => w.decodeWav(Comlink.transfer(bytes, [bytes]), opts.maxDurationS));
+      const decoded = await withAudioWorker((w) => w.decodeWav(Comlink.transfer(bytes, [bytes]), opts.maxDurationS));
       return {
         clip: { samples: decoded.samples, sampleRate: decoded.sampleRate },
         channels: decoded.channels,
@@ -144,7 +144,7 @@ export async function prepareClip(clip: AudioClip, opts: LoadOptions = DEFAULT_L
   const durationS = clip.samples.length / clip.sampleRate;
   const peakBuckets = peakBucketsFor(durationS, clip.samples.length);
   try {
-    return await withAnalysisWorker((w) =>
+    return await withAudioWorker((w) =>
       w.prepare(Comlink.transfer(clip, [clip.samples.buffer]), { analysisRate: opts.analysisRate, peakBuckets }),
     );
   } catch (e) {
@@ -186,7 +186,7 @@ export async function longWavInfo(file: Blob, opts: LoadOptions): Promise<LongWa
 /** The long-recording path: the worker reads the file a chunk at a time; `onProgress` 0..1. */
 async function loadLongWav(file: Blob, info: LongWavInfo, opts: LoadOptions, onProgress?: PrepareProgress): Promise<LoadedAudio> {
   try {
-    const prepared = await withAnalysisWorker((w) =>
+    const prepared = await withAudioWorker((w) =>
       w.prepareLongWav(file, { analysisRate: opts.analysisRate, peakBuckets: peakBucketsFor(info.durationS, info.frames) }, onProgress && Comlink.proxy(onProgress)),
     );
     return { channels: info.channels, format: `WAV ${info.encoding}`, warnings: info.warnings, prepared };
@@ -204,7 +204,7 @@ async function loadLongWav(file: Blob, info: LongWavInfo, opts: LoadOptions, onP
 export async function prepareRecorded(clip: AudioClip, opts: LoadOptions = DEFAULT_LOAD_OPTIONS, onProgress?: PrepareProgress): Promise<PreparedRecording> {
   const durationS = clip.samples.length / clip.sampleRate;
   if (durationS <= opts.longRecordingS) return prepareClip(clip, opts);
-  const file = await withAnalysisWorker((w) => w.encodeWav(Comlink.transfer(clip, [clip.samples.buffer])));
+  const file = await withAudioWorker((w) => w.encodeWav(Comlink.transfer(clip, [clip.samples.buffer])));
   const info: LongWavInfo = { durationS, channels: 1, frames: clip.samples.length, encoding: 'pcm16', warnings: [] };
   return (await loadLongWav(file, info, { ...opts, maxDurationS: Infinity }, onProgress)).prepared;
 }
