@@ -14,6 +14,29 @@ async function analysed(page: Page): Promise<{ verdict: string; rows: string[] }
   return { verdict, rows };
 }
 
+test('a first visit opens the models before the service worker starts downloading the precache', async ({ page, context }) => {
+  // The precache (~25 MB) competed with the first analysis's model loading on 2 cores (usePwaStatus).
+  const seen: string[] = [];
+  context.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('/sw.js')) seen.push('sw.js requested');
+  });
+  context.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.onnx')) seen.push(`loaded ${path.replace(/^.*\//, '')}`);
+  });
+  await page.goto('/');
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null, undefined, { timeout: 90_000, polling: 250 });
+  const manifest = (await (await page.request.get('/models/manifest.json')).json()) as { models: { file: string; task: string }[] };
+  const detector = manifest.models.find((m) => m.task === 'respiratory-detector')?.file;
+  const events = manifest.models.filter((m) => m.task === 'respiratory-event').map((m) => m.file);
+  const registeredAt = seen.indexOf('sw.js requested');
+  expect(registeredAt, seen.join(', ')).toBeGreaterThan(0);
+  const before = seen.slice(0, registeredAt);
+  expect(before, 'the detector was loaded before the service worker was registered').toContain(`loaded ${detector}`);
+  expect(before.some((s) => events.some((f) => s === `loaded ${f}`)), `an event model was loaded first: ${seen.join(', ')}`).toBe(true);
+});
+
 test('after one visit the app analyses a recording with no network, models from the precache', async ({ page, context }) => {
   // Two analyses of a 9 s recording (online, then offline) on a shared machine.
   test.setTimeout(240_000);
