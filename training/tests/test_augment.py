@@ -62,3 +62,45 @@ class RecordingConditions(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DetectorRecordingConditions(unittest.TestCase):
+    """train_detector.RecordingSampler.recording_conditions: the same conditions on cached log power [F, T]."""
+
+    def sampler(self, bg_len):
+        from training.auscult_train.train_detector import RecordingSampler
+
+        class Cache:
+            def spec(self, base):
+                return np.zeros((63, bg_len), np.float16)   # log power 0: power 1 in every bin
+
+        s = object.__new__(RecordingSampler)   # only what recording_conditions reads
+        s.rng, s.cache, s.bases = np.random.default_rng(6), Cache(), ["a", "b"]
+        s.bin_hz = np.arange(2, 65) * 8000 / 256
+        return s
+
+    def test_a_device_response_per_bin_and_a_background_below_the_clip(self):
+        for bg_len in (40, 500):   # a background shorter than the crop is tiled
+            s = self.sampler(bg_len)
+            offsets = []
+            for _ in range(20):
+                x = np.zeros((63, 120), np.float32)
+                y = s.recording_conditions(x)
+                self.assertEqual(y.shape, x.shape)
+                self.assertEqual(y.dtype, np.float32)
+                self.assertTrue(np.isfinite(y).all())
+                np.testing.assert_allclose(y, y[:, :1].repeat(120, 1), atol=1e-5)   # one response for the whole crop
+                offsets.append(y[:, 0])
+            offsets = np.array(offsets)
+            self.assertGreater(np.std(offsets[:, -1] - offsets[:, 0]), 0.2, "devices tilt the bins differently")
+
+    def test_the_background_is_added_at_the_drawn_snr_in_power(self):
+        from unittest import mock
+        s = self.sampler(500)
+        lo, hi = np.log1p(10 ** (-augment.BACKGROUND_SNR_DB[1] / 10)), np.log1p(10 ** (-augment.BACKGROUND_SNR_DB[0] / 10))
+        with mock.patch("training.auscult_train.train_detector.device_gain", lambda f, rng: np.ones_like(f)):
+            added = [float(s.recording_conditions(np.zeros((63, 120), np.float32)).mean()) for _ in range(200)]
+        added = np.array(added)
+        with_bg = added > 1e-6
+        self.assertTrue(0.35 < with_bg.mean() < 0.65, with_bg.mean())
+        self.assertTrue(((added[with_bg] >= lo - 1e-5) & (added[with_bg] <= hi + 1e-5)).all(), (added.min(), added.max()))
