@@ -77,11 +77,11 @@ export class InferenceBackends {
   }
 
   /**
-   * Opens the sessions a first analysis needs (the detector and `eventModel`'s members) all at once,
-   * and runs them once on a quiet input, while the page waits for a recording, so the first drop
-   * pays neither the session creation nor the first run's set-up. When a job is already waiting by
-   * the time the sessions are open, the trial run is skipped: the job's own run pays that set-up
-   * once, instead of waiting for a run on noise first.
+   * Opens the sessions a first analysis needs (the detector and the members of `savedChoice`, resolved
+   * by eventChoiceFor as the UI resolves it) all at once, and runs them once on a quiet input, while
+   * the page waits for a recording, so the first drop pays neither the session creation nor the first
+   * run's set-up. When a job is already waiting by the time the sessions are open, the trial run is
+   * skipped: the job's own run pays that set-up once, instead of waiting for a run on noise first.
    */
   warmUp(savedChoice: string | null): Promise<void> {
     // Set before the first await: a job asking for the models after this call waits for the warm-up
