@@ -70,8 +70,7 @@ def train_fold(ds, cache, name, held, args, out, meta=None):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     det = build_detector(args)
-    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels,
-                               conditions=args.conditions)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
     opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     start, step = 1, 0

@@ -37,7 +37,6 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .augment import BACKGROUND_P, BACKGROUND_SNR_DB, device_gain
 from .detector import (EVENT_CLASSES, EVENT_GROUPS, POOL, POOR_QUALITY, RECORD_CLASSES, RECORD_INDEX, TONAL_KERNEL, Detector,
                        annotated_stretch_mask, frame_targets)
 from .detector_eval import quick_val, split_bases
@@ -112,10 +111,8 @@ class SpecCache:
 class RecordingSampler:
     """Training batches of spectrogram crops + frame / record targets (numpy, single process)."""
 
-    def __init__(self, ds, bases, cache, features, rng, augment=True, partial_labels=False, conditions=0.0):
+    def __init__(self, ds, bases, cache, features, rng, augment=True, partial_labels=False):
         self.ds, self.cache, self.features, self.rng, self.augment = ds, cache, features, rng, augment
-        self.conditions = conditions
-        self.bin_hz = np.array(features.bins, dtype=np.float64) * features.spec.sample_rate / features.spec.n_fft
         self.bases = list(bases)
         self.n_stft = np.array([cache.spec(b).shape[1] for b in self.bases])
         self.rec = np.array([RECORD_INDEX[ds.records[b]] for b in self.bases])
@@ -167,8 +164,6 @@ class RecordingSampler:
                 sigma2 = self.cache.rms[self.cache.index[self.bases[i]]] ** 2 / 10 ** (snr / 10)
                 noise = sigma2 * WINDOW_POWER * self.rng.exponential(1.0, size=x.shape)
                 x = np.log(np.exp(x) + noise).astype(np.float32)
-            if self.augment and self.conditions and self.rng.random() < self.conditions:
-                x = self.recording_conditions(x)
             specs.append(x)
             act, cls = self.targets[i]
             acts.append(act[off:off + nf])
@@ -177,20 +172,6 @@ class RecordingSampler:
         feats = self.features.normalise(torch.from_numpy(np.stack(specs)))
         return (feats, torch.from_numpy(np.stack(acts)), torch.from_numpy(np.stack(clss)),
                 torch.from_numpy(self.rec[idx]), torch.from_numpy(np.stack(masks)))
-
-
-    def recording_conditions(self, x):
-        """Log power [F, T] heard elsewhere (augment.py, in the log-power domain): with p = BACKGROUND_P
-        another training recording's stretch added BACKGROUND_SNR_DB below it, then a random device response."""
-        if self.rng.random() < BACKGROUND_P:
-            bg = self.cache.spec(self.bases[int(self.rng.integers(len(self.bases)))]).astype(np.float32)
-            if bg.shape[1] < x.shape[1]:
-                bg = np.tile(bg, (1, -(-x.shape[1] // bg.shape[1])))
-            off = int(self.rng.integers(0, bg.shape[1] - x.shape[1] + 1))
-            px, pb = np.exp(x), np.exp(bg[:, off:off + x.shape[1]])
-            snr = self.rng.uniform(*BACKGROUND_SNR_DB)
-            x = np.log(px + pb * (px.mean() / (pb.mean() + 1e-12)) / 10 ** (snr / 10))
-        return (x + 2 * np.log(device_gain(self.bin_hz, self.rng))[:, None]).astype(np.float32)
 
 
 def train_epoch(det, opt, sched, sampler, rng, cls_w, rec_w, args, n_batches, step, steps):
@@ -266,8 +247,6 @@ def add_recipe_arguments(ap):
                     help="activity loss only where the target is known (detector.annotated_stretch_mask)")
     ap.add_argument("--record-negatives", type=float, default=0.0,
                     help="weight of the record-label negatives on the frame classes outside annotated events")
-    ap.add_argument("--conditions", type=float, default=0.0,
-                    help="probability per training recording of another recording's background and a random device response")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", default=data.DEFAULT_DATA)
     ap.add_argument("--threads", type=int, default=1, help="1 is ~7x faster than 2 when other jobs share the 2 cores (OpenMP spin)")
@@ -294,8 +273,7 @@ def main(argv=None):
     t0 = time.time()
     cache = SpecCache(ds, train_b + val_b, det.features, cache_dir=None if args.max_recordings else data.CACHE_DIR)
     print(f"spectrogram cache ready in {time.time() - t0:.0f}s", flush=True)
-    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels,
-                               conditions=args.conditions)
+    sampler = RecordingSampler(ds, train_b, cache, det.features, rng, partial_labels=args.partial_labels)
     cls_w, rec_w = sampler.class_weights(len(data.CLASSES)), sampler.record_weights()
     opt, sched, n_batches, steps = build_optimiser(det, args, len(train_b))
     command = "python3 -m training.auscult_train.train_detector " + " ".join(sys.argv[1:] if argv is None else argv)
