@@ -53,7 +53,7 @@ export function withAudioWorker<T>(call: (api: Comlink.Remote<AnalysisWorkerApi>
   return withWorker('audio', call);
 }
 
-export function resetWorker(role: WorkerRole): void {
+function resetWorker(role: WorkerRole): void {
   const connection = connections.get(role);
   if (!connection) return;
   connection.remote[Comlink.releaseProxy]();
