@@ -13,6 +13,14 @@ Prints (the numbers quoted in training/cards/detector.md, "Why the event F1 targ
   to mark), (b) moves the end of every detection whose onset is already within the onset collar of an
   overlapping annotated event to that event's end (the annotators' choice of where a fading expiration
   ends), and (a) + (b). Both oracles use the reference labels, so they are ceilings, not methods.
+
+    python3 -m training.auscult_train.detector_ceiling --cv RUN[+RUN] --report REPORT.json
+
+* **The same oracles on issue 12's figures**, from a detector_cv run's out-of-fold outputs (a "+" joins
+  runs into their ensemble) post-processed as in REPORT.json (a ``detector_cv --report`` output: its
+  post-processing and each fold's verdict thresholds): family event F1, CAS / DAS 1-s segment F1 and
+  agnostic F1 inside the annotated stretch, plus (c) types from the labels (a detection overlapping an
+  annotated event takes that event's type) and (a) + (b) + (c).
 """
 import argparse
 import json
@@ -21,10 +29,11 @@ import os
 import numpy as np
 
 from . import data, event_metrics
-from .detector import EVENT_CLASSES, POOR_QUALITY
+from .detector import EVENT_CLASSES, EVENT_GROUPS, POOR_QUALITY
+from .detector_cv import hierarchical_params, load_folds
 from .detector_eval import duration_ms, ref_events, split_bases
 from .export_detector import run_onnx_node
-from .postprocess import detect_events
+from .postprocess import detect_events, record_verdict, type_events
 
 UNANNOTATED_MIN_MS = 3000
 DEFAULT_MODEL = os.path.join(data.REPO_ROOT, "public", "models", "detector-tcn-logstft.onnx")
@@ -59,11 +68,25 @@ def snap_offsets(refs, ests):
     return out
 
 
+def label_types(refs, ests):
+    """Oracle (c): a detection that overlaps an annotated event takes the type of the one it overlaps most."""
+    out = []
+    for e in ests:
+        best = max(refs, key=lambda r: min(e[1], r[1]) - max(e[0], r[0]), default=None)
+        out.append((e[0], e[1], best[2]) if best is not None and overlaps(e, best) else e)
+    return out
+
+
 ORACLES = {
     "shipped": lambda refs, ests: ests,
     "(a) no detections outside the annotations": drop_unannotated,
     "(b) annotated offsets": snap_offsets,
     "(a) + (b)": lambda refs, ests: snap_offsets(refs, drop_unannotated(refs, ests)),
+}
+FAMILY_ORACLES = {
+    **ORACLES,
+    "(c) annotated types": label_types,
+    "(a) + (b) + (c)": lambda refs, ests: label_types(refs, snap_offsets(refs, drop_unannotated(refs, ests))),
 }
 
 
@@ -100,12 +123,60 @@ def oracle_table(ds, model, params, split_name):
     return rows
 
 
+def family_rows(pairs, oracles=None):
+    """{oracle: issue 12's figures} for [(refs, estimates)] (event_metrics.family_scores)."""
+    rows = {}
+    for name, oracle in (oracles or FAMILY_ORACLES).items():
+        f = event_metrics.family_scores([(r, oracle(r, e)) for r, e in pairs], EVENT_GROUPS)
+        rows[name] = {"familyEventF1": f["familyEvent"]["f1"], "segmentF1CAS": f["segment"]["CAS"]["f1"],
+                      "segmentF1DAS": f["segment"]["DAS"]["f1"], "agnosticInStretchF1": f["agnosticInStretch"]["f1"]}
+    return rows
+
+
+def cv_pairs(ds, run_dirs, report):
+    """[(refs, estimates)] of every held-out recording of a detector_cv run (not Poor Quality), post-processed
+    as ``report`` (a detector_cv --report result) says, with each fold's verdict thresholds."""
+    _, folds = load_folds(run_dirs)
+    pairs = []
+    for name, (bases, record_probs, frames) in sorted(folds.items()):
+        fold = report["perFold"][name]
+        params = hierarchical_params(fold["tPq"], fold["tAdv"], report["postprocess"])
+        for b, rec in zip(bases, record_probs):
+            if ds.records[b] == POOR_QUALITY:
+                continue
+            evs = detect_events(*frames[b], duration_ms(len(ds.recording(b))), params)
+            if params.get("eventTyping") == "verdict-weighted":
+                evs = type_events(evs, rec, record_verdict(evs, rec, params)[0])
+            pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
+    return pairs
+
+
+def main_cv(args):
+    with open(args.report) as f:
+        report = json.load(f)
+    rows = family_rows(cv_pairs(data.SPRSound(), args.cv, report))
+    print(f"Out-of-fold, {args.cv}, post-processing of {args.report}\n")
+    print("| detections | family event F1 | CAS 1-s seg F1 | DAS 1-s seg F1 | agnostic in stretch |\n|---|---|---|---|---|")
+    for name, r in rows.items():
+        print(f"| {name} | {r['familyEventF1']:.3f} | {r['segmentF1CAS']:.3f} | {r['segmentF1DAS']:.3f} | "
+              f"{r['agnosticInStretchF1']:.3f} |")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"cv": args.cv, "report": args.report, "rows": rows}, f, indent=1)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cv", default=None, help="detector_cv run folder(s), '+'-joined: the issue-12 oracle table")
+    ap.add_argument("--report", default=None, help="with --cv: the detector_cv --report JSON whose post-processing to use")
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--model-id", default="detector-tcn-logstft")
     ap.add_argument("--out", default=None, help="also write the numbers as JSON")
     args = ap.parse_args(argv)
+    if args.cv:
+        if not args.report:
+            ap.error("--cv needs --report")
+        return main_cv(args)
     with open(MANIFEST) as f:
         params = next(m for m in json.load(f)["models"] if m["id"] == args.model_id)["postprocess"]
     ds = data.SPRSound()

@@ -149,6 +149,18 @@ class PiecesTest(unittest.TestCase):
         # onset within the collar: the end moves to the annotated end; onset 500 ms late: unchanged
         self.assertEqual(detector_ceiling.snap_offsets(refs, ests), [(1100, 2000, "Normal"), ests[1], ests[2]])
 
+    def test_family_oracles(self):
+        refs = [(1000, 2000, "Wheeze"), (3000, 4000, "Normal")]
+        # a crackle on the wheeze (type wrong), a wheeze on the normal breath, a wheeze in unannotated time
+        ests = [(1000, 2000, "Fine Crackle"), (3000, 4000, "Wheeze"), (6000, 7000, "Wheeze")]
+        self.assertEqual(detector_ceiling.label_types(refs, ests),
+                         [(1000, 2000, "Wheeze"), (3000, 4000, "Normal"), ests[2]])
+        rows = detector_ceiling.family_rows([(refs, ests)])
+        self.assertEqual(rows["shipped"]["familyEventF1"], 0.0)
+        self.assertAlmostEqual(rows["(c) annotated types"]["familyEventF1"], 2 / 3)   # 1 match, 1 extra (unannotated)
+        self.assertEqual(rows["(a) + (b) + (c)"]["familyEventF1"], 1.0)
+        self.assertEqual(rows["(a) + (b) + (c)"]["segmentF1CAS"], 1.0)
+
 
 @requires(SPRSOUND)
 class DeploymentLikeReportTest(unittest.TestCase):
