@@ -25,6 +25,11 @@ async function waitForAnalysis(page: Page): Promise<void> {
 }
 
 /** Predicted regions on the timeline, as [start, end] in seconds, in time order. */
+/**
+ * The predicted regions' times, as drawn. Wavesurfer's Regions plugin puts a new region's element in the
+ * DOM a task after it is added (and only while it is in view), so after the regions are redrawn read this
+ * through expect.poll.
+ */
 async function regionTimes(page: Page): Promise<[number, number][]> {
   const regions = page.locator('[data-testid="timeline"] [data-lane="prediction"]');
   const n = await regions.count();
@@ -55,10 +60,9 @@ test('drop WAV + JSON: the analysis runs, regions and table agree, keyboard step
   await waitForAnalysis(page);
   await expect(page.getByTestId('backend')).toContainText(/WASM|WebGPU/);
 
-  const regions = await regionTimes(page);
   const rows = await rowTimes(page);
   expect(rows.length).toBeGreaterThan(0);
-  expect(regions).toEqual(rows);
+  await expect.poll(() => regionTimes(page)).toEqual(rows);
   await expect(page.getByTestId('event-count')).toHaveText(`(${rows.length})`);
   // The annotation lane: one region per annotated event, each marked with its agreement.
   const annotation = JSON.parse(readFileSync(dataPath(jsonOf(WHEEZE_WAV)), 'utf8')) as { event_annotation: unknown[] };
@@ -140,7 +144,7 @@ test('edit events (resize, relabel, add, delete), re-classify, export JSON + CSV
   const resizedEnd = Number(await firstRow.getAttribute('data-end'));
   expect(Number(await firstRow.getAttribute('data-start'))).toBeCloseTo(before.start, 2);
   // Region and row still agree after the edit.
-  expect(await regionTimes(page)).toEqual(await rowTimes(page));
+  await expect.poll(() => regionTimes(page)).toEqual(await rowTimes(page));
   await expect(page.getByTestId('recording-status')).toContainText('edited');
 
   // Relabel through the menu, then ask the model again.
@@ -246,7 +250,7 @@ test('edit events (resize, relabel, add, delete), re-classify, export JSON + CSV
   expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(labels);
   expect(Number(await rows.first().getAttribute('data-end'))).toBeCloseTo(resizedEnd, 3);
   await expectTimelineDrawn(page);
-  expect(await regionTimes(page)).toEqual(expected);
+  await expect.poll(() => regionTimes(page)).toEqual(expected);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${ARTIFACTS}/history-reopened.png`, fullPage: true });
 
