@@ -31,9 +31,9 @@ import numpy as np
 from . import data, event_metrics
 from .detector import EVENT_CLASSES, EVENT_GROUPS, POOR_QUALITY
 from .detector_cv import hierarchical_params, load_folds
-from .detector_eval import duration_ms, ref_events, split_bases
+from .detector_eval import duration_ms, event_pairs, ref_events, split_bases
 from .export_detector import run_onnx_node
-from .postprocess import detect_events, record_verdict, type_events
+from .postprocess import detect_events
 
 UNANNOTATED_MIN_MS = 3000
 DEFAULT_MODEL = os.path.join(data.REPO_ROOT, "public", "models", "detector-tcn-logstft.onnx")
@@ -141,13 +141,8 @@ def cv_pairs(ds, run_dirs, report):
     for name, (bases, record_probs, frames) in sorted(folds.items()):
         fold = report["perFold"][name]
         params = hierarchical_params(fold["tPq"], fold["tAdv"], report["postprocess"])
-        for b, rec in zip(bases, record_probs):
-            if ds.records[b] == POOR_QUALITY:
-                continue
-            evs = detect_events(*frames[b], duration_ms(len(ds.recording(b))), params)
-            if params.get("eventTyping") == "verdict-weighted":
-                evs = type_events(evs, rec, record_verdict(evs, rec, params)[0])
-            pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
+        preds = {b: (*frames[b], rec, duration_ms(len(ds.recording(b)))) for b, rec in zip(bases, record_probs)}
+        pairs += event_pairs(ds, preds, params)
     return pairs
 
 

@@ -63,9 +63,11 @@ def ref_events(ds, b):
     return [(s, e, t) for s, e, t in ds.events[b] if t in data.CLASS_INDEX and e > s]
 
 
-def evaluate_events(ds, preds, params, bases=None, retype=None):
-    """Event scores over the non-Poor-Quality recordings; ``retype(base, events)`` may replace types, and
-    ``params["eventTyping"]`` then types them with the record (postprocess.type_events)."""
+def event_pairs(ds, preds, params, bases=None, retype=None):
+    """[(annotated events, detected events)] of the non-Poor-Quality recordings, each as [(start ms, end ms,
+    type)]: ``preds`` {base: (activity, classProbs, recordProbs, durationMs)} post-processed with ``params``;
+    ``retype(base, events)`` may replace types, and ``params["eventTyping"]`` then types them with the record
+    (postprocess.type_events)."""
     pairs = []
     for b in bases or preds:
         if ds.records[b] == POOR_QUALITY:
@@ -77,6 +79,12 @@ def evaluate_events(ds, preds, params, bases=None, retype=None):
         if params.get("eventTyping") == "verdict-weighted":
             evs = type_events(evs, rec, record_verdict(evs, rec, params)[0])
         pairs.append((ref_events(ds, b), [(e["start"], e["end"], e["type"]) for e in evs]))
+    return pairs
+
+
+def evaluate_events(ds, preds, params, bases=None, retype=None):
+    """Event scores of event_pairs (same arguments)."""
+    pairs = event_pairs(ds, preds, params, bases, retype)
     return {**event_metrics.event_scores(pairs, EVENT_CLASSES),
             "families": event_metrics.family_scores(pairs, EVENT_GROUPS)}
 
