@@ -24,11 +24,10 @@ async function waitForAnalysis(page: Page): Promise<void> {
   await expect(page.getByTestId('analysis-progress')).toHaveCount(0);
 }
 
-/** Predicted regions on the timeline, as [start, end] in seconds, in time order. */
 /**
- * The predicted regions' times, as drawn. Wavesurfer's Regions plugin puts a new region's element in the
- * DOM a task after it is added (and only while it is in view), so after the regions are redrawn read this
- * through expect.poll.
+ * Predicted regions on the timeline, as [start, end] in seconds, in time order. Wavesurfer's Regions
+ * plugin puts a new region's element in the DOM a task after it is added (and only while it is in
+ * view), so after the regions are redrawn read this through expect.poll.
  */
 async function regionTimes(page: Page): Promise<[number, number][]> {
   const regions = page.locator('[data-testid="timeline"] [data-lane="prediction"]');
