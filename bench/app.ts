@@ -175,7 +175,9 @@ export async function profileApp(chromiumArgs: string[], recordingName: string, 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') });
   try {
     const file = path.join(SPRSOUND_DIR, 'original-wav', recordingName);
-    await profileFirstDrop(browser, url, file); // the first page also fills the HTTP cache
+    // A warm-up run, not counted: browser.newPage() opens each page in a context of its own (no HTTP or
+    // compiled-code cache shared), so every counted run is a first visit.
+    await profileFirstDrop(browser, url, file);
     const all: FirstDropProfile[] = [];
     for (let i = 0; i < runs; i++) all.push(await profileFirstDrop(browser, url, file));
     const med = (k: keyof FirstDropProfile) => median(all.map((p) => p[k]));
