@@ -54,7 +54,8 @@ async function timeAnalysis(browser: Browser, url: string, file: string, runs: n
       const t0 = Date.now();
       await dropRecording(page, file);
       await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
-      if (i > 0) times.push(Date.now() - t0); // the first run also loads the models
+      // The first run is a warm-up; like every page here it has a context of its own, so each run opens the runtime and models afresh.
+      if (i > 0) times.push(Date.now() - t0);
       await page.close();
     }
     return median(times);
